@@ -1,0 +1,28 @@
+"""Loom's Python client: track runs (metrics, params, tags, properties, files) on a Loom server.
+
+Standard library only. Typical use::
+
+    import loom
+    with loom.start_run(experiment="demo", params={"lr": 0.1}) as run:
+        for step in range(100):
+            run.log("loss", 1.0 / (step + 1))
+
+Inside a run submitted to Loom, ``loom.Run.get_context()`` attaches to that run instead.
+Settings come from ``LOOM_TRACKING_URI``, ``LOOM_TOKEN`` and ``LOOM_WORKSPACE``.
+"""
+
+from ._errors import (BadRequestError, ConflictError, ForbiddenError, LoomConnectionError, LoomError,
+                      NotFoundError, PayloadTooLargeError, RateLimitError, RequestTimeoutError,
+                      ServerError, UnauthorizedError, UnprocessableEntityError)
+from ._shutdown import flush_all
+from .client import Client
+from .run import Run, get_run, start_run
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Run", "start_run", "get_run", "Client", "flush_all",
+    "LoomError", "LoomConnectionError", "BadRequestError", "UnauthorizedError", "ForbiddenError",
+    "NotFoundError", "ConflictError", "PayloadTooLargeError", "UnprocessableEntityError",
+    "RequestTimeoutError", "RateLimitError", "ServerError",
+]

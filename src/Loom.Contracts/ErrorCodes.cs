@@ -1,0 +1,54 @@
+namespace Loom.Contracts;
+
+/// <summary>Stable error codes carried in the <c>code</c> field of every problem response.</summary>
+public static class ErrorCodes
+{
+    public const string InvalidName = "invalid_name";
+    public const string InvalidJson = "invalid_json";
+    public const string InvalidRequest = "invalid_request";
+    public const string InvalidPath = "invalid_path";
+    public const string InvalidFilter = "invalid_filter";
+    public const string InvalidOrderBy = "invalid_order_by";
+    public const string InvalidPageToken = "invalid_page_token";
+    public const string InvalidStatus = "invalid_status";
+    public const string Unauthorized = "unauthorized";
+    public const string Forbidden = "forbidden";
+    public const string NotFound = "not_found";
+    public const string WorkspaceNotFound = "workspace_not_found";
+    public const string ExperimentNotFound = "experiment_not_found";
+    public const string RunNotFound = "run_not_found";
+    public const string MetricNotFound = "metric_not_found";
+    public const string ArtifactNotFound = "artifact_not_found";
+    public const string LogNotFound = "log_not_found";
+    public const string TokenNotFound = "token_not_found";
+    public const string MethodNotAllowed = "method_not_allowed";
+    public const string WorkspaceExists = "workspace_exists";
+    public const string WorkspaceNotEmpty = "workspace_not_empty";
+    public const string ParamImmutable = "param_immutable";
+    public const string PropertyImmutable = "property_immutable";
+    public const string InvalidStatusTransition = "invalid_status_transition";
+    public const string LogOffsetConflict = "log_offset_conflict";
+    public const string LogOffsetGap = "log_offset_gap";
+    public const string BatchTooLarge = "batch_too_large";
+    public const string PayloadTooLarge = "payload_too_large";
+    public const string IdempotencyKeyReused = "idempotency_key_reused";
+    public const string InternalError = "internal_error";
+    public const string Unavailable = "unavailable";
+
+    /// <summary>The HTTP status that goes with a code.</summary>
+    public static int StatusOf(string code) => code switch
+    {
+        Unauthorized => 401,
+        Forbidden => 403,
+        NotFound or WorkspaceNotFound or ExperimentNotFound or RunNotFound or MetricNotFound
+            or ArtifactNotFound or LogNotFound or TokenNotFound => 404,
+        MethodNotAllowed => 405,
+        WorkspaceExists or WorkspaceNotEmpty or ParamImmutable or PropertyImmutable
+            or InvalidStatusTransition or LogOffsetConflict or LogOffsetGap => 409,
+        BatchTooLarge or PayloadTooLarge => 413,
+        IdempotencyKeyReused => 422,
+        InternalError => 500,
+        Unavailable => 503,
+        _ => 400,
+    };
+}

@@ -1,0 +1,3 @@
+namespace Loom.Contracts;
+
+public sealed record HealthDto(string Status);

@@ -1,0 +1,21 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Loom.Contracts;
+
+/// <summary>The JSON conventions of the API: camelCase, enums as names, NaN and ±Infinity as strings.</summary>
+public static class LoomJson
+{
+    /// <summary>Shared options; configure a serializer with <see cref="Configure"/> to get the same behaviour.</summary>
+    public static JsonSerializerOptions Options { get; } = Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
+
+    public static JsonSerializerOptions Configure(JsonSerializerOptions options)
+    {
+        options.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals;
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        options.Converters.Add(new JsonStringEnumConverter());
+        options.Converters.Add(new UtcTimeConverter());
+        options.TypeInfoResolverChain.Insert(0, LoomJsonContext.Default);
+        return options;
+    }
+}

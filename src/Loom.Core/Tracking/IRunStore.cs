@@ -1,0 +1,31 @@
+using Loom.Contracts;
+using Loom.Core.Common;
+
+namespace Loom.Core.Tracking;
+
+/// <summary>A run about to be stored; <see cref="Experiment"/> is null for a child run that takes its parent's.</summary>
+public sealed record NewRun(
+    string Id, string Experiment, string? ParentRunId, string? DisplayName, string? Description, RunStatus Status,
+    IReadOnlyDictionary<string, string> Params, IReadOnlyDictionary<string, string> Tags,
+    IReadOnlyDictionary<string, string> Properties, DateTimeOffset Time);
+
+/// <summary>The few facts about a run that writes to it need.</summary>
+public sealed record RunRef(long Seq, string Id, string Experiment, RunStatus Status);
+
+public interface IRunStore
+{
+    Task<IReadOnlyList<ExperimentDto>> ListExperimentsAsync(long workspaceId, CancellationToken cancellationToken);
+    Task<ExperimentDto?> FindExperimentAsync(long workspaceId, string name, CancellationToken cancellationToken);
+
+    /// <summary>Stores a run (creating its experiment on first use); on an idempotent replay, returns the first run's id.</summary>
+    Task<string> CreateAsync(long workspaceId, NewRun run, IdempotentRequest? idempotency, CancellationToken cancellationToken);
+
+    Task<RunRef?> FindAsync(long workspaceId, string runId, CancellationToken cancellationToken);
+    Task<RunDto?> GetAsync(long workspaceId, string runId, CancellationToken cancellationToken);
+
+    /// <summary>Applies an update atomically, enforcing <see cref="RunRules"/>.</summary>
+    Task<RunDto> UpdateAsync(long workspaceId, string runId, UpdateRunRequest update, DateTimeOffset time, CancellationToken cancellationToken);
+
+    Task<(IReadOnlyList<RunDto> Runs, PageCursor? Next)> ListAsync(long workspaceId, RunQuery query, CancellationToken cancellationToken);
+    Task<IReadOnlyList<RunDto>> ListChildrenAsync(long workspaceId, string runId, CancellationToken cancellationToken);
+}

@@ -1,0 +1,92 @@
+using System.Security.Cryptography;
+using Loom.Contracts;
+using Loom.Core.Common;
+using Microsoft.Extensions.Logging;
+
+namespace Loom.Core.Tracking;
+
+public sealed partial class RunService(IRunStore store, TimeProvider time, ILogger<RunService> logger)
+{
+    public async Task<RunDto> CreateAsync(long workspaceId, CreateRunRequest request, IdempotentRequest? idempotency, CancellationToken cancellationToken)
+    {
+        string experiment;
+        if (request.ParentRunId is not null)
+        {
+            var parent = await store.FindAsync(workspaceId, request.ParentRunId, cancellationToken)
+                ?? throw LoomException.NotFound(ErrorCodes.RunNotFound, "Parent run", request.ParentRunId);
+            experiment = request.Experiment is null ? parent.Experiment : Validate.Name(request.Experiment, "Experiment");
+        }
+        else experiment = Validate.Name(request.Experiment, "Experiment");
+        Validate.KeyValues(request.Params, "Param");
+        Validate.KeyValues(request.Tags, "Tag");
+        Validate.KeyValues(request.Properties, "Property");
+        if (request.DisplayName is { Length: > 1000 } || request.Description is { Length: > 10000 })
+            throw new LoomException(ErrorCodes.InvalidRequest, "displayName is limited to 1,000 characters and description to 10,000.");
+        var status = request.Status ?? RunStatus.Running;
+        if (status.IsTerminal() || status == RunStatus.CancelRequested)
+            throw new LoomException(ErrorCodes.InvalidStatus, $"A run cannot be created as {status}.");
+        var now = time.GetUtcNow();
+        var run = new NewRun(NewRunId(experiment, now), experiment, request.ParentRunId, request.DisplayName, request.Description, status,
+            request.Params ?? [], request.Tags ?? [], request.Properties ?? [], now);
+        var id = await store.CreateAsync(workspaceId, run, idempotency, cancellationToken);
+        if (id == run.Id) LogCreated(logger, id, experiment);
+        return await GetAsync(workspaceId, id, cancellationToken);
+    }
+
+    public async Task<RunDto> GetAsync(long workspaceId, string runId, CancellationToken cancellationToken) =>
+        await store.GetAsync(workspaceId, runId, cancellationToken) ?? throw RunNotFound(runId);
+
+    public async Task<RunRef> FindAsync(long workspaceId, string runId, CancellationToken cancellationToken) =>
+        await store.FindAsync(workspaceId, runId, cancellationToken) ?? throw RunNotFound(runId);
+
+    public async Task<RunDto> UpdateAsync(long workspaceId, string runId, UpdateRunRequest request, CancellationToken cancellationToken)
+    {
+        Validate.KeyValues(request.Params, "Param");
+        Validate.KeyValues(request.Tags, "Tag");
+        Validate.KeyValues(request.Properties, "Property");
+        foreach (var key in request.RemoveTags ?? []) Validate.Key(key, "Tag");
+        if (request.Error is not null && request.Status != RunStatus.Failed)
+            throw new LoomException(ErrorCodes.InvalidRequest, "error goes with status Failed.");
+        var updated = await store.UpdateAsync(workspaceId, runId, request, time.GetUtcNow(), cancellationToken);
+        if (request.Status is { } status) LogStatus(logger, runId, status);
+        return updated;
+    }
+
+    /// <summary>Cancels a run; a run with no agent has nothing to stop, so it is Canceled at once.</summary>
+    public Task<RunDto> CancelAsync(long workspaceId, string runId, CancellationToken cancellationToken) =>
+        UpdateAsync(workspaceId, runId, new UpdateRunRequest(Status: RunStatus.Canceled), cancellationToken);
+
+    public async Task<ListResult<RunDto>> ListAsync(long workspaceId, RunQuery query, CancellationToken cancellationToken)
+    {
+        var (runs, next) = await store.ListAsync(workspaceId, query, cancellationToken);
+        return new ListResult<RunDto>(runs, next is null ? null : RunQueries.Encode(next, query.Fingerprint));
+    }
+
+    public async Task<IReadOnlyList<RunDto>> ListChildrenAsync(long workspaceId, string runId, CancellationToken cancellationToken)
+    {
+        await FindAsync(workspaceId, runId, cancellationToken);
+        return await store.ListChildrenAsync(workspaceId, runId, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<ExperimentDto>> ListExperimentsAsync(long workspaceId, CancellationToken cancellationToken) =>
+        store.ListExperimentsAsync(workspaceId, cancellationToken);
+
+    public async Task<ExperimentDto> GetExperimentAsync(long workspaceId, string name, CancellationToken cancellationToken) =>
+        await store.FindExperimentAsync(workspaceId, Validate.Name(name, "Experiment"), cancellationToken)
+        ?? throw LoomException.NotFound(ErrorCodes.ExperimentNotFound, "Experiment", name);
+
+    /// <summary>Azure ML's run id shape: experiment, Unix seconds and a random suffix.</summary>
+    private static string NewRunId(string experiment, DateTimeOffset now)
+    {
+        var prefix = experiment.Length > 200 ? experiment[..200] : experiment;
+        return $"{prefix}_{now.ToUnixTimeSeconds()}_{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";
+    }
+
+    public static LoomException RunNotFound(string runId) => LoomException.NotFound(ErrorCodes.RunNotFound, "Run", runId);
+
+    [LoggerMessage(EventId = 300, Level = LogLevel.Information, Message = "Run {RunId} created in experiment {Experiment}")]
+    private static partial void LogCreated(ILogger logger, string runId, string experiment);
+
+    [LoggerMessage(EventId = 301, Level = LogLevel.Information, Message = "Run {RunId} is now {Status}")]
+    private static partial void LogStatus(ILogger logger, string runId, RunStatus status);
+}
