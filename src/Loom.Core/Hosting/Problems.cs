@@ -9,15 +9,17 @@ public static class Problems
 {
     public const string ContentType = "application/problem+json";
 
-    public static ProblemDto Create(string code, string detail) =>
-        new($"https://loom.dev/problems/{code}", TitleOf(code), ErrorCodes.StatusOf(code), detail, code);
+    public static ProblemDto Create(string code, string detail, int? status = null) =>
+        new($"https://loom.dev/problems/{code}", TitleOf(code), status ?? ErrorCodes.StatusOf(code), detail, code);
 
-    public static async Task WriteAsync(HttpContext context, string code, string detail)
+    /// <summary>Writes a problem; <paramref name="status"/> overrides the code's usual status.</summary>
+    public static async Task WriteAsync(HttpContext context, string code, string detail, int? status = null)
     {
         if (context.Response.HasStarted) return;
-        context.Response.StatusCode = ErrorCodes.StatusOf(code);
+        var problem = Create(code, detail, status);
+        context.Response.StatusCode = problem.Status!.Value;
         context.Response.ContentType = ContentType;
-        await JsonSerializer.SerializeAsync(context.Response.Body, Create(code, detail), LoomJsonContext.Default.ProblemDto, context.RequestAborted);
+        await JsonSerializer.SerializeAsync(context.Response.Body, problem, LoomJsonContext.Default.ProblemDto, context.RequestAborted);
     }
 
     private static string TitleOf(string code)

@@ -1,0 +1,105 @@
+using Loom.Blobs;
+using Loom.Contracts;
+using Loom.Core.Hosting;
+using Loom.Core.Identity;
+using Loom.Core.Tracking;
+using Loom.Core.Workspaces;
+using Loom.Store;
+using Loom.Store.Postgres;
+using Loom.Store.Sqlite;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Scalar.AspNetCore;
+
+namespace Loom.Server;
+
+/// <summary>Composes Loom's features into one web application: read this file as the table of contents.</summary>
+public static class LoomServer
+{
+    /// <summary>Runs the server until <paramref name="cancellationToken"/> fires or the process is stopped; returns the exit code.</summary>
+    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        ServerOptions options;
+        try { options = ServerConfiguration.Read(args); }
+        catch (ArgumentException e) { await Console.Error.WriteLineAsync($"error: {e.Message}"); return 2; }
+        try
+        {
+            await using var server = await StartAsync(options, cancellationToken);
+            await server.App.WaitForShutdownAsync(cancellationToken);
+            return 0;
+        }
+        catch (DataFolderInUseException e) { await Console.Error.WriteLineAsync($"error: {e.Message}"); return 1; }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { return 0; }
+    }
+
+    /// <summary>Builds, prepares and starts a server; dispose the result to stop it.</summary>
+    public static async Task<RunningServer> StartAsync(ServerOptions options, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(options.DataDirectory);
+        var folderLock = DataFolderLock.Acquire(options.DataDirectory);
+        try
+        {
+            var app = Build(options);
+            var tokenPath = await FirstStart.EnsureAsync(options.DataDirectory,
+                app.Services.GetRequiredService<WorkspaceService>(), app.Services.GetRequiredService<TokenService>(), cancellationToken);
+            await app.StartAsync(cancellationToken);
+            var url = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+            if (options.Banner)
+                Console.WriteLine($"Loom is listening on {url}\nData folder: {options.DataDirectory}\nAdmin token: {tokenPath}\nAPI reference: {url}/api/reference");
+            return new RunningServer(app, new Uri(url), tokenPath, folderLock);
+        }
+        catch
+        {
+            folderLock.Dispose();
+            throw;
+        }
+    }
+
+    private static WebApplication Build(ServerOptions options)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = options.DataDirectory });
+        builder.WebHost.UseUrls(options.Urls);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning).AddFilter("Microsoft.Hosting", LogLevel.Warning);
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.ConfigureHttpJsonOptions(o => LoomJson.Configure(o.SerializerOptions));
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddExceptionHandler<LoomExceptionHandler>();
+        services.AddProblemDetails();
+        services.AddOpenApi();
+        services.AddLoomStore(OpenDatabase(options));
+        services.AddSingleton<IBlobStore>(new FolderBlobStore(Path.Combine(options.DataDirectory, "blobs")));
+        services.AddIdentity();
+        services.AddWorkspaces();
+        services.AddTracking();
+
+        var app = builder.Build();
+        app.Services.GetRequiredService<LoomDatabase>().MigrateAsync(CancellationToken.None).GetAwaiter().GetResult();
+        app.UseApiProblems();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapScalarApiReference("/api/reference", o => o.WithOpenApiRoutePattern("/openapi/{documentName}.json")).AllowAnonymous();
+        app.MapHealth();
+        app.MapIdentity();
+        app.MapWorkspaces();
+        app.MapTracking();
+        app.MapApiFallback();
+        return app;
+    }
+
+    private static LoomDatabase OpenDatabase(ServerOptions options) => options.IsPostgres
+        ? new PostgresDatabase(options.Database!)
+        : new SqliteDatabase(options.Database ?? Path.Combine(options.DataDirectory, "loom.db"));
+}

@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Configuration;
+
+namespace Loom.Server;
+
+/// <summary>Reads <see cref="ServerOptions"/>: command-line options over <c>LOOM_*</c> variables over <c>DATA/loom.json</c>.</summary>
+public static class ServerConfiguration
+{
+    private static readonly Dictionary<string, string> Switches = new()
+    {
+        ["--data"] = "Data", ["--urls"] = "Urls", ["--database"] = "Database",
+    };
+
+    public static ServerOptions Read(string[] args, IDictionary<string, string?>? environment = null)
+    {
+        foreach (var arg in args.Where(a => a.StartsWith("--", StringComparison.Ordinal)))
+            if (!Switches.ContainsKey(arg.Split('=')[0]))
+                throw new ArgumentException($"unknown option '{arg}' (use --data, --urls, --database)");
+        IConfiguration Layered(string? jsonFile)
+        {
+            var builder = new ConfigurationBuilder();
+            if (jsonFile is not null) builder.AddJsonFile(jsonFile, optional: true);
+            if (environment is null) builder.AddEnvironmentVariables("LOOM_");
+            else builder.AddInMemoryCollection(environment.Where(e => e.Key.StartsWith("LOOM_", StringComparison.Ordinal))
+                .Select(e => KeyValuePair.Create(e.Key["LOOM_".Length..], e.Value)));
+            return builder.AddCommandLine(args, Switches).Build();
+        }
+        // The data folder decides where loom.json is, so read it first without that file.
+        var data = Layered(null)["Data"] is { Length: > 0 } d ? Path.GetFullPath(d) : ServerOptions.DefaultDataDirectory();
+        var config = Layered(Path.Combine(data, "loom.json"));
+        return new ServerOptions
+        {
+            DataDirectory = data,
+            Urls = config["Urls"] is { Length: > 0 } urls ? urls : ServerOptions.DefaultUrls,
+            Database = config["Database"] is { Length: > 0 } db ? db : null,
+        };
+    }
+}

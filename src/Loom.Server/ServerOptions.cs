@@ -1,0 +1,33 @@
+namespace Loom.Server;
+
+/// <summary>
+/// How a server starts. Sources, strongest first: command-line options, <c>LOOM_*</c> variables,
+/// <c>loom.json</c> in the data folder.
+/// </summary>
+public sealed class ServerOptions
+{
+    public const string DefaultUrls = "http://127.0.0.1:8765";
+
+    /// <summary>The data folder (<c>--data</c>, <c>LOOM_DATA</c>); default <c>~/.loom</c>.</summary>
+    public string DataDirectory { get; set; } = DefaultDataDirectory();
+
+    /// <summary>Where to listen (<c>--urls</c>, <c>LOOM_URLS</c>); port 0 picks a free port.</summary>
+    public string Urls { get; set; } = DefaultUrls;
+
+    /// <summary>
+    /// The metadata database (<c>--database</c>, <c>LOOM_DATABASE</c>): a PostgreSQL connection string
+    /// (<c>Host=…</c> or <c>postgres://…</c>) selects PostgreSQL; anything else is a SQLite file path.
+    /// Default: <c>loom.db</c> in the data folder.
+    /// </summary>
+    public string? Database { get; set; }
+
+    /// <summary>Print the start-up banner (URL and admin token location) to standard output.</summary>
+    public bool Banner { get; set; } = true;
+
+    public static string DefaultDataDirectory() =>
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".loom");
+
+    public bool IsPostgres => Database is { } db &&
+        (db.Contains("Host=", StringComparison.OrdinalIgnoreCase) || db.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase)
+         || db.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase));
+}

@@ -1,0 +1,88 @@
+using System.Data.Common;
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace Loom.Store.Sqlite;
+
+/// <summary>
+/// SQLite in WAL mode. Writes go through one connection, one transaction at a time (SQLite has one
+/// writer anyway, and waiting on a semaphore beats retrying on SQLITE_BUSY); reads use pooled connections.
+/// synchronous=FULL makes every commit durable before the caller is answered.
+/// </summary>
+public sealed class SqliteDatabase : LoomDatabase
+{
+    private readonly string _connectionString;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private SqliteConnection? _writer;
+
+    public SqliteDatabase(string path)
+    {
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+    }
+
+    public override string ProviderName => "sqlite";
+    public override SqlDialect Dialect { get; } = new SqliteDialect();
+    public override IBulkWriter Bulk { get; } = new SqliteBulkWriter();
+
+    public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        Configure(connection);
+        return connection;
+    }
+
+    public override async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            _writer ??= await OpenWriterAsync(cancellationToken);
+            await using var transaction = await _writer.BeginTransactionAsync(cancellationToken);
+            var result = await work(_writer, transaction);
+            // The commit must not be abandoned half-way because the caller went away.
+            await transaction.CommitAsync(CancellationToken.None);
+            return result;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public override Task MigrateAsync(CancellationToken cancellationToken) =>
+        Migrator.MigrateAsync(this, typeof(SqliteDatabase).Assembly, cancellationToken);
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (_writer is not null) await _writer.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        _writeLock.Dispose();
+    }
+
+    private async Task<SqliteConnection> OpenWriterAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        Configure(connection);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA wal_autocheckpoint=4000;";
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        return connection;
+    }
+
+    private static void Configure(SqliteConnection connection)
+    {
+        connection.CreateFunction("loom_number", (string? text) =>
+            text is not null && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) ? number : (double?)null,
+            isDeterministic: true);
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA busy_timeout=30000; PRAGMA foreign_keys=OFF;";
+        command.ExecuteNonQuery();
+    }
+}

@@ -1,0 +1,8 @@
+namespace Loom.Store;
+
+/// <summary>The few SQL differences between providers that the shared store's queries need.</summary>
+public abstract class SqlDialect
+{
+    /// <summary>An expression turning a text expression into a number, or NULL when it is not one.</summary>
+    public abstract string NumberOf(string textExpression);
+}

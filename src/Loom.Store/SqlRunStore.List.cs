@@ -1,0 +1,159 @@
+using System.Globalization;
+using System.Text;
+using Dapper;
+using Loom.Core.Tracking;
+
+namespace Loom.Store;
+
+public sealed partial class SqlRunStore
+{
+    public async Task<(IReadOnlyList<Loom.Contracts.RunDto> Runs, PageCursor? Next)> ListAsync(long workspaceId, RunQuery query, CancellationToken cancellationToken)
+    {
+        var sql = new RunListSql(db.Dialect, query, workspaceId);
+        await using var c = await db.OpenAsync(cancellationToken);
+        var page = (await c.QueryAsync(new CommandDefinition(sql.Text, sql.Parameters, cancellationToken: cancellationToken)))
+            .Cast<IDictionary<string, object?>>().ToList();
+        var more = page.Count > query.PageSize;
+        if (more) page.RemoveAt(page.Count - 1);
+        var seqs = page.Select(r => Convert.ToInt64(r["seq"], CultureInfo.InvariantCulture)).ToArray();
+        var rows = seqs.Length == 0 ? [] : await c.Query<RunRows.RunRow>(null,
+            $"SELECT {RunRows.Columns} FROM {RunRows.From} WHERE r.seq IN @seqs", new { seqs }, cancellationToken);
+        var bySeq = (await RunRows.LoadAsync(c, null, rows, cancellationToken)).Zip(rows).ToDictionary(p => p.Second.Seq, p => p.First);
+        var runs = seqs.Select(s => bySeq[s]).ToList();
+        PageCursor? next = null;
+        if (more)
+        {
+            var last = page[^1];
+            var values = Enumerable.Range(0, query.Order.Count).Select(i => Normalize(last[$"k{i}"])).ToList();
+            next = new PageCursor(values, seqs[^1]);
+        }
+        return (runs, next);
+    }
+
+    private static object? Normalize(object? value) => value switch
+    {
+        null or DBNull => null,
+        string s => s,
+        _ => Convert.ToDouble(value, CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>
+    /// Builds the keyset-paged run search: joins one row per metric/param/tag/property named, filters,
+    /// orders with missing values last, and continues after the cursor.
+    /// </summary>
+    private sealed class RunListSql
+    {
+        private readonly SqlDialect _dialect;
+        private readonly StringBuilder _joins = new();
+        private readonly List<string> _where = [];
+        private readonly Dictionary<FieldRef, string> _fieldSql = [];
+
+        public DynamicParameters Parameters { get; } = new();
+        public string Text { get; }
+
+        public RunListSql(SqlDialect dialect, RunQuery query, long workspaceId)
+        {
+            _dialect = dialect;
+            _where.Add($"r.workspace_id = {Param(workspaceId)}");
+            if (query.Experiment is not null) _where.Add($"r.experiment = {Param(query.Experiment)}");
+            if (query.ParentRunId is not null) _where.Add($"r.parent_id = {Param(query.ParentRunId)}");
+            if (query.TopLevelOnly) _where.Add("r.parent_seq IS NULL");
+            foreach (var clause in query.Filters) _where.Add(Filter(clause));
+            var keys = query.Order.Select(k => (Sql: Field(k.Field), k.Descending)).ToList();
+            if (query.After is { } after) _where.Add(After(keys, after));
+            var select = string.Concat(keys.Select((k, i) => $", {k.Sql} AS k{i}"));
+            var order = string.Join(", ", keys.Select(k => $"({k.Sql} IS NULL), {k.Sql} {(k.Descending ? "DESC" : "ASC")}"));
+            Text = $"SELECT r.seq{select} FROM runs r{_joins} WHERE {string.Join(" AND ", _where)} ORDER BY {order}, r.seq DESC LIMIT {query.PageSize + 1}";
+        }
+
+        private string Filter(FilterClause clause)
+        {
+            var field = Field(clause.Field);
+            var numeric = clause.Field.IsNumeric || clause.Values.Any(v => v.Number is not null);
+            var expression = numeric && !clause.Field.IsNumeric ? _dialect.NumberOf(field) : field;
+            var values = clause.Values.Select(v => Param(ValueOf(clause.Field, v, numeric))).ToList();
+            return clause.Op switch
+            {
+                FilterOp.Eq => $"{expression} = {values[0]}",
+                FilterOp.Ne => $"{expression} <> {values[0]}",
+                FilterOp.Lt => $"{expression} < {values[0]}",
+                FilterOp.Le => $"{expression} <= {values[0]}",
+                FilterOp.Gt => $"{expression} > {values[0]}",
+                FilterOp.Ge => $"{expression} >= {values[0]}",
+                _ => $"{expression} IN ({string.Join(", ", values)})",
+            };
+        }
+
+        private static object ValueOf(FieldRef field, FilterValue value, bool numeric)
+        {
+            if (field.IsTime && value.Text is not null)
+                return DateTimeOffset.Parse(value.Text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal).ToUnixTimeMilliseconds();
+            if (numeric) return value.Number ?? double.Parse(value.Text!, CultureInfo.InvariantCulture);
+            return value.Text!;
+        }
+
+        /// <summary>Rows after the cursor in the sort order, where NULLs sort last and r.seq breaks ties (descending).</summary>
+        private string After(List<(string Sql, bool Descending)> keys, PageCursor after)
+        {
+            var alternatives = new List<string>();
+            var equalSoFar = new List<string>();
+            for (var i = 0; i < keys.Count; i++)
+            {
+                var (sql, descending) = keys[i];
+                var value = after.Values[i];
+                if (value is not null)
+                {
+                    var p = Param(value);
+                    alternatives.Add(string.Join(" AND ", equalSoFar.Append($"({sql} {(descending ? "<" : ">")} {p} OR {sql} IS NULL)")));
+                    equalSoFar.Add($"{sql} = {p}");
+                }
+                else equalSoFar.Add($"{sql} IS NULL");
+            }
+            alternatives.Add(string.Join(" AND ", equalSoFar.Append($"r.seq < {Param(after.Seq)}")));
+            return "(" + string.Join(" OR ", alternatives.Select(a => $"({a})")) + ")";
+        }
+
+        private string Field(FieldRef field)
+        {
+            if (_fieldSql.TryGetValue(field, out var known)) return known;
+            var alias = $"j{_fieldSql.Count}";
+            var sql = field.Kind switch
+            {
+                FieldKind.Attribute => field.Name switch
+                {
+                    "status" => "r.status",
+                    "experiment" => "r.experiment",
+                    "displayName" => "r.display_name",
+                    "parentRunId" => "r.parent_id",
+                    "startTime" => "r.start_ms",
+                    "endTime" => "r.end_ms",
+                    _ => "r.created_ms",
+                },
+                FieldKind.Metric => Join(alias, $"metrics {alias} ON {alias}.run_seq = r.seq AND {alias}.kind = 'scalar' AND {alias}.name = {Param(field.Name)}", "last_value"),
+                _ => Join(alias, $"run_values {alias} ON {alias}.run_seq = r.seq AND {alias}.kind = '{KindOf(field.Kind)}' AND {alias}.key = {Param(field.Name)}", "value"),
+            };
+            _fieldSql[field] = sql;
+            return sql;
+        }
+
+        private string Join(string alias, string join, string column)
+        {
+            _joins.Append(" LEFT JOIN ").Append(join);
+            return $"{alias}.{column}";
+        }
+
+        private static string KindOf(FieldKind kind) => kind switch
+        {
+            FieldKind.Param => RunRows.Param,
+            FieldKind.Tag => RunRows.Tag,
+            _ => RunRows.Property,
+        };
+
+        private string Param(object value)
+        {
+            var name = $"@q{Parameters.ParameterNames.Count()}";
+            Parameters.Add(name[1..], value);
+            return name;
+        }
+    }
+}

@@ -1,0 +1,177 @@
+using System.Data.Common;
+using System.Text.Json;
+using Loom.Contracts;
+using Loom.Core.Common;
+using Loom.Core.Tracking;
+
+namespace Loom.Store;
+
+public sealed partial class SqlRunStore(LoomDatabase db) : IRunStore
+{
+    private const string ExperimentColumns = "name, created_ms, last_activity_ms, run_count";
+
+    public async Task<IReadOnlyList<ExperimentDto>> ListExperimentsAsync(long workspaceId, CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenAsync(cancellationToken);
+        return (await c.Query<ExperimentRow>(null, $"SELECT {ExperimentColumns} FROM experiments WHERE workspace_id = @workspaceId ORDER BY name",
+            new { workspaceId }, cancellationToken)).Select(e => e.ToDto()).ToList();
+    }
+
+    public async Task<ExperimentDto?> FindExperimentAsync(long workspaceId, string name, CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenAsync(cancellationToken);
+        return (await c.First<ExperimentRow>(null, $"SELECT {ExperimentColumns} FROM experiments WHERE workspace_id = @workspaceId AND name = @name",
+            new { workspaceId, name }, cancellationToken))?.ToDto();
+    }
+
+    public Task<string> CreateAsync(long workspaceId, NewRun run, IdempotentRequest? idempotency, CancellationToken cancellationToken) =>
+        db.WriteAsync(async (c, t) =>
+        {
+            if (await IdempotencyRecords.FindAsync(c, t, workspaceId, idempotency, cancellationToken) is { } earlier) return earlier;
+            var ms = Times.ToMs(run.Time);
+            long? parentSeq = null;
+            var rootId = run.Id;
+            if (run.ParentRunId is not null)
+            {
+                var parent = await c.First<ParentRow>(t, "SELECT seq, root_id FROM runs WHERE workspace_id = @workspaceId AND id = @id",
+                    new { workspaceId, id = run.ParentRunId }, cancellationToken) ?? throw RunService.RunNotFound(run.ParentRunId);
+                parentSeq = parent.Seq;
+                rootId = parent.RootId;
+            }
+            var experimentId = await c.Scalar<long>(t,
+                "INSERT INTO experiments (workspace_id, name, created_ms, last_activity_ms, run_count) VALUES (@workspaceId, @name, @ms, @ms, 1) " +
+                "ON CONFLICT (workspace_id, name) DO UPDATE SET last_activity_ms = excluded.last_activity_ms, run_count = experiments.run_count + 1 RETURNING id",
+                new { workspaceId, name = run.Experiment, ms }, cancellationToken);
+            var history = JsonSerializer.Serialize(new[] { new StatusChange(run.Status, Times.FromMs(ms)) }, LoomJson.Options);
+            var seq = await c.Scalar<long>(t,
+                "INSERT INTO runs (id, workspace_id, experiment_id, experiment, parent_seq, parent_id, root_id, display_name, description, status, " +
+                "created_ms, start_ms, status_history) VALUES (@Id, @workspaceId, @experimentId, @Experiment, @parentSeq, @ParentRunId, @rootId, " +
+                "@DisplayName, @Description, @status, @ms, @startMs, @history) RETURNING seq",
+                new
+                {
+                    run.Id, workspaceId, experimentId, run.Experiment, parentSeq, run.ParentRunId, rootId, run.DisplayName, run.Description,
+                    status = run.Status.ToString(), ms, startMs = run.Status == RunStatus.Running ? ms : (long?)null, history,
+                }, cancellationToken);
+            await InsertValuesAsync(c, t, seq, RunRows.Param, run.Params, cancellationToken);
+            await InsertValuesAsync(c, t, seq, RunRows.Tag, run.Tags, cancellationToken);
+            await InsertValuesAsync(c, t, seq, RunRows.Property, run.Properties, cancellationToken);
+            await IdempotencyRecords.SaveAsync(c, t, workspaceId, idempotency, run.Id, ms, cancellationToken);
+            return run.Id;
+        }, cancellationToken);
+
+    public async Task<RunRef?> FindAsync(long workspaceId, string runId, CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenAsync(cancellationToken);
+        var row = await c.First<RefRow>(null, "SELECT seq, id, experiment, status FROM runs WHERE workspace_id = @workspaceId AND id = @runId",
+            new { workspaceId, runId }, cancellationToken);
+        return row is null ? null : new RunRef(row.Seq, row.Id, row.Experiment, Enum.Parse<RunStatus>(row.Status));
+    }
+
+    public async Task<RunDto?> GetAsync(long workspaceId, string runId, CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenAsync(cancellationToken);
+        var rows = await c.Query<RunRows.RunRow>(null, $"SELECT {RunRows.Columns} FROM {RunRows.From} WHERE r.workspace_id = @workspaceId AND r.id = @runId",
+            new { workspaceId, runId }, cancellationToken);
+        return (await RunRows.LoadAsync(c, null, rows, cancellationToken)).FirstOrDefault();
+    }
+
+    public async Task<IReadOnlyList<RunDto>> ListChildrenAsync(long workspaceId, string runId, CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenAsync(cancellationToken);
+        var rows = await c.Query<RunRows.RunRow>(null,
+            $"SELECT {RunRows.Columns} FROM {RunRows.From} WHERE r.workspace_id = @workspaceId AND r.parent_id = @runId ORDER BY r.seq",
+            new { workspaceId, runId }, cancellationToken);
+        return await RunRows.LoadAsync(c, null, rows, cancellationToken);
+    }
+
+    public async Task<RunDto> UpdateAsync(long workspaceId, string runId, UpdateRunRequest update, DateTimeOffset time, CancellationToken cancellationToken)
+    {
+        await db.WriteAsync(async (c, t) =>
+        {
+            var run = await c.First<StateRow>(t,
+                "SELECT seq, experiment_id, status, start_ms, end_ms, status_history FROM runs WHERE workspace_id = @workspaceId AND id = @runId",
+                new { workspaceId, runId }, cancellationToken) ?? throw RunService.RunNotFound(runId);
+            var ms = Times.ToMs(time);
+            if (update.Status is { } next)
+            {
+                var current = Enum.Parse<RunStatus>(run.Status);
+                RunRules.CheckTransition(runId, current, next);
+                if (next != current)
+                {
+                    var history = JsonSerializer.Deserialize<List<StatusChange>>(run.StatusHistory, LoomJson.Options) ?? [];
+                    history.Add(new StatusChange(next, Times.FromMs(ms)));
+                    await c.Execute(t,
+                        "UPDATE runs SET status = @status, status_history = @history, start_ms = @start, end_ms = @end, error = COALESCE(@error, error) WHERE seq = @Seq",
+                        new
+                        {
+                            status = next.ToString(), history = JsonSerializer.Serialize(history, LoomJson.Options), run.Seq, update.Error,
+                            start = run.StartMs ?? (next == RunStatus.Running ? ms : null),
+                            end = next.IsTerminal() ? ms : run.EndMs,
+                        }, cancellationToken);
+                }
+            }
+            if (update.Params is not null || update.Properties is not null)
+            {
+                var existing = await c.Query<RunRows.ValueRow>(t, "SELECT run_seq, kind, key, value FROM run_values WHERE run_seq = @Seq AND kind IN ('p', 'r')",
+                    new { run.Seq }, cancellationToken);
+                RunRules.CheckWriteOnce(runId, "Param", ErrorCodes.ParamImmutable,
+                    existing.Where(v => v.Kind == RunRows.Param).ToDictionary(v => v.Key, v => v.Value), update.Params);
+                RunRules.CheckWriteOnce(runId, "Property", ErrorCodes.PropertyImmutable,
+                    existing.Where(v => v.Kind == RunRows.Property).ToDictionary(v => v.Key, v => v.Value), update.Properties);
+                await InsertValuesAsync(c, t, run.Seq, RunRows.Param, update.Params, cancellationToken);
+                await InsertValuesAsync(c, t, run.Seq, RunRows.Property, update.Properties, cancellationToken);
+            }
+            foreach (var (key, value) in update.Tags ?? [])
+                await c.Execute(t, "INSERT INTO run_values (run_seq, kind, key, value) VALUES (@Seq, 't', @key, @value) " +
+                    "ON CONFLICT (run_seq, kind, key) DO UPDATE SET value = excluded.value", new { run.Seq, key, value }, cancellationToken);
+            foreach (var key in update.RemoveTags ?? [])
+                await c.Execute(t, "DELETE FROM run_values WHERE run_seq = @Seq AND kind = 't' AND key = @key", new { run.Seq, key }, cancellationToken);
+            if (update.DisplayName is not null || update.Description is not null)
+                await c.Execute(t, "UPDATE runs SET display_name = COALESCE(@DisplayName, display_name), description = COALESCE(@Description, description) WHERE seq = @Seq",
+                    new { update.DisplayName, update.Description, run.Seq }, cancellationToken);
+            await c.Execute(t, "UPDATE experiments SET last_activity_ms = @ms WHERE id = @ExperimentId", new { ms, run.ExperimentId }, cancellationToken);
+            return 0;
+        }, cancellationToken);
+        return await GetAsync(workspaceId, runId, cancellationToken) ?? throw RunService.RunNotFound(runId);
+    }
+
+    private static async Task InsertValuesAsync(DbConnection c, DbTransaction t, long seq, string kind, IReadOnlyDictionary<string, string>? values, CancellationToken ct)
+    {
+        foreach (var (key, value) in values ?? new Dictionary<string, string>())
+            await c.Execute(t, "INSERT INTO run_values (run_seq, kind, key, value) VALUES (@seq, @kind, @key, @value) ON CONFLICT (run_seq, kind, key) DO NOTHING",
+                new { seq, kind, key, value }, ct);
+    }
+
+    private sealed class ExperimentRow
+    {
+        public string Name { get; set; } = "";
+        public long CreatedMs { get; set; }
+        public long LastActivityMs { get; set; }
+        public long RunCount { get; set; }
+        public ExperimentDto ToDto() => new(Name, Times.FromMs(CreatedMs), Times.FromMs(LastActivityMs), RunCount);
+    }
+
+    private sealed class ParentRow
+    {
+        public long Seq { get; set; }
+        public string RootId { get; set; } = "";
+    }
+
+    private sealed class RefRow
+    {
+        public long Seq { get; set; }
+        public string Id { get; set; } = "";
+        public string Experiment { get; set; } = "";
+        public string Status { get; set; } = "";
+    }
+
+    private sealed class StateRow
+    {
+        public long Seq { get; set; }
+        public long ExperimentId { get; set; }
+        public string Status { get; set; } = "";
+        public long? StartMs { get; set; }
+        public long? EndMs { get; set; }
+        public string StatusHistory { get; set; } = "[]";
+    }
+}

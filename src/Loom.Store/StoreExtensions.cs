@@ -1,0 +1,19 @@
+using Loom.Core.Identity;
+using Loom.Core.Tracking;
+using Loom.Core.Workspaces;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Loom.Store;
+
+public static class StoreExtensions
+{
+    /// <summary>Registers the shared SQL stores over a provider's database.</summary>
+    public static IServiceCollection AddLoomStore(this IServiceCollection services, LoomDatabase database) => services
+        .AddSingleton(database)
+        .AddSingleton<IWorkspaceStore, SqlWorkspaceStore>()
+        .AddSingleton<ITokenStore, SqlTokenStore>()
+        .AddSingleton<IRunStore, SqlRunStore>()
+        .AddSingleton<IMetricStore, SqlMetricStore>()
+        .AddSingleton<IArtifactStore, SqlArtifactStore>()
+        .AddSingleton<ILogStore, SqlLogStore>();
+}
