@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Loom.Contracts;
 
@@ -16,6 +17,9 @@ public static class LoomJson
         options.Converters.Add(new JsonStringEnumConverter());
         options.Converters.Add(new UtcTimeConverter());
         options.TypeInfoResolverChain.Insert(0, LoomJsonContext.Default);
+        // Types outside the generated context fall back to reflection.
+        if (!options.TypeInfoResolverChain.OfType<DefaultJsonTypeInfoResolver>().Any())
+            options.TypeInfoResolverChain.Add(new DefaultJsonTypeInfoResolver());
         return options;
     }
 }
