@@ -2,11 +2,10 @@ using Loom.Contracts;
 using Loom.Core.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 
 namespace Loom.Server;
 
-/// <summary>Problems for what no handler answers: unknown API routes and bare status codes (405, 415…).</summary>
+/// <summary>Problems for what no handler answers: unknown API routes (404), wrong methods (405) and other bare status codes.</summary>
 public static class ApiProblems
 {
     public static WebApplication UseApiProblems(this WebApplication app)
@@ -29,14 +28,6 @@ public static class ApiProblems
             };
             await Problems.WriteAsync(http, code, $"{http.Request.Method} {http.Request.Path} answered {status}.", status);
         });
-        return app;
-    }
-
-    public static IEndpointRouteBuilder MapApiFallback(this IEndpointRouteBuilder app)
-    {
-        app.MapFallback("/api/{**path}", (HttpContext http) =>
-            Problems.WriteAsync(http, ErrorCodes.NotFound, $"There is no API at {http.Request.Method} {http.Request.Path}."))
-            .AllowAnonymous().ExcludeFromDescription();
         return app;
     }
 }

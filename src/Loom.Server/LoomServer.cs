@@ -95,7 +95,6 @@ public static class LoomServer
         app.MapIdentity();
         app.MapWorkspaces();
         app.MapTracking();
-        app.MapApiFallback();
         return app;
     }
 

@@ -3,5 +3,8 @@ namespace Loom.Store.Sqlite;
 public sealed class SqliteDialect : SqlDialect
 {
     /// <summary>SQLite's CAST turns 'abc' into 0, so a registered function parses strictly instead.</summary>
+    /// <summary>Dapper expands <c>IN @list</c> into one parameter per value.</summary>
+    public override string AnyOf(string column, string listParameter) => $"{column} IN {listParameter}";
+
     public override string NumberOf(string textExpression) => $"loom_number({textExpression})";
 }

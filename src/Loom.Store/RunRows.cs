@@ -16,13 +16,13 @@ internal static class RunRows
 
     public const string Param = "p", Tag = "t", Property = "r";
 
-    public static async Task<List<RunDto>> LoadAsync(DbConnection c, DbTransaction? t, IReadOnlyList<RunRow> rows, CancellationToken ct)
+    public static async Task<List<RunDto>> LoadAsync(SqlDialect dialect, DbConnection c, DbTransaction? t, IReadOnlyList<RunRow> rows, CancellationToken ct)
     {
         if (rows.Count == 0) return [];
         var seqs = rows.Select(r => r.Seq).ToArray();
-        var values = await c.Query<ValueRow>(t, "SELECT run_seq, kind, key, value FROM run_values WHERE run_seq IN @seqs", new { seqs }, ct);
+        var values = await c.Query<ValueRow>(t, $"SELECT run_seq, kind, key, value FROM run_values WHERE {dialect.AnyOf("run_seq", "@seqs")}", new { seqs }, ct);
         var metrics = await c.Query<MetricRow>(t,
-            "SELECT run_seq, name, last_json FROM metrics WHERE run_seq IN @seqs AND kind = 'scalar'", new { seqs }, ct);
+            $"SELECT run_seq, name, last_json FROM metrics WHERE {dialect.AnyOf("run_seq", "@seqs")} AND kind = 'scalar'", new { seqs }, ct);
         var valuesByRun = values.ToLookup(v => v.RunSeq);
         var metricsByRun = metrics.ToLookup(m => m.RunSeq);
         return rows.Select(r => r.ToDto(valuesByRun[r.Seq], metricsByRun[r.Seq])).ToList();

@@ -5,4 +5,7 @@ public abstract class SqlDialect
 {
     /// <summary>An expression turning a text expression into a number, or NULL when it is not one.</summary>
     public abstract string NumberOf(string textExpression);
+
+    /// <summary>A test that <paramref name="column"/> is one of the values of a list parameter.</summary>
+    public abstract string AnyOf(string column, string listParameter);
 }

@@ -17,8 +17,8 @@ public sealed partial class SqlRunStore
         if (more) page.RemoveAt(page.Count - 1);
         var seqs = page.Select(r => Convert.ToInt64(r["seq"], CultureInfo.InvariantCulture)).ToArray();
         var rows = seqs.Length == 0 ? [] : await c.Query<RunRows.RunRow>(null,
-            $"SELECT {RunRows.Columns} FROM {RunRows.From} WHERE r.seq IN @seqs", new { seqs }, cancellationToken);
-        var bySeq = (await RunRows.LoadAsync(c, null, rows, cancellationToken)).Zip(rows).ToDictionary(p => p.Second.Seq, p => p.First);
+            $"SELECT {RunRows.Columns} FROM {RunRows.From} WHERE {db.Dialect.AnyOf("r.seq", "@seqs")}", new { seqs }, cancellationToken);
+        var bySeq = (await RunRows.LoadAsync(db.Dialect, c, null, rows, cancellationToken)).Zip(rows).ToDictionary(p => p.Second.Seq, p => p.First);
         var runs = seqs.Select(s => bySeq[s]).ToList();
         PageCursor? next = null;
         if (more)

@@ -72,7 +72,7 @@ public sealed partial class SqlRunStore(LoomDatabase db) : IRunStore
         await using var c = await db.OpenAsync(cancellationToken);
         var rows = await c.Query<RunRows.RunRow>(null, $"SELECT {RunRows.Columns} FROM {RunRows.From} WHERE r.workspace_id = @workspaceId AND r.id = @runId",
             new { workspaceId, runId }, cancellationToken);
-        return (await RunRows.LoadAsync(c, null, rows, cancellationToken)).FirstOrDefault();
+        return (await RunRows.LoadAsync(db.Dialect, c, null, rows, cancellationToken)).FirstOrDefault();
     }
 
     public async Task<IReadOnlyList<RunDto>> ListChildrenAsync(long workspaceId, string runId, CancellationToken cancellationToken)
@@ -81,7 +81,7 @@ public sealed partial class SqlRunStore(LoomDatabase db) : IRunStore
         var rows = await c.Query<RunRows.RunRow>(null,
             $"SELECT {RunRows.Columns} FROM {RunRows.From} WHERE r.workspace_id = @workspaceId AND r.parent_id = @runId ORDER BY r.seq",
             new { workspaceId, runId }, cancellationToken);
-        return await RunRows.LoadAsync(c, null, rows, cancellationToken);
+        return await RunRows.LoadAsync(db.Dialect, c, null, rows, cancellationToken);
     }
 
     public async Task<RunDto> UpdateAsync(long workspaceId, string runId, UpdateRunRequest update, DateTimeOffset time, CancellationToken cancellationToken)
@@ -101,7 +101,7 @@ public sealed partial class SqlRunStore(LoomDatabase db) : IRunStore
                     var history = JsonSerializer.Deserialize<List<StatusChange>>(run.StatusHistory, LoomJson.Options) ?? [];
                     history.Add(new StatusChange(next, Times.FromMs(ms)));
                     await c.Execute(t,
-                        "UPDATE runs SET status = @status, status_history = @history, start_ms = @start, end_ms = @end, error = COALESCE(@error, error) WHERE seq = @Seq",
+                        "UPDATE runs SET status = @status, status_history = @history, start_ms = @start, end_ms = @end, error = COALESCE(@Error, error) WHERE seq = @Seq",
                         new
                         {
                             status = next.ToString(), history = JsonSerializer.Serialize(history, LoomJson.Options), run.Seq, update.Error,

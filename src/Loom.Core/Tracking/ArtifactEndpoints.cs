@@ -14,8 +14,7 @@ public static class ArtifactEndpoints
     {
         var artifacts = app.MapGroup("/api/v1/workspaces/{ws}/runs/{runId}/artifacts").WithTags("Artifacts");
         artifacts.MapGet("", ListArtifacts).WithName("ListArtifacts");
-        artifacts.MapPut("/{**path}", UploadArtifact).WithName("UploadArtifact")
-            .WithMetadata(new DisableRequestSizeLimitAttribute()).Accepts<Stream>("application/octet-stream");
+        artifacts.MapPut("/{**path}", UploadArtifact).WithName("UploadArtifact").WithMetadata(new DisableRequestSizeLimitAttribute());
         artifacts.MapGet("/{**path}", DownloadArtifact).WithName("DownloadArtifact");
         return app;
     }
@@ -28,14 +27,14 @@ public static class ArtifactEndpoints
         ArtifactService artifacts, CancellationToken cancellationToken)
     {
         var contentType = request.ContentType is null or "application/octet-stream" ? null : request.ContentType;
-        var artifact = await artifacts.PutAsync(scope.Id, runId, path, request.Body, contentType, cancellationToken);
-        return TypedResults.Created($"/api/v1/workspaces/{scope.Name}/runs/{runId}/artifacts/{path}", artifact);
+        var artifact = await artifacts.PutAsync(scope.Id, runId, CatchAllPath.Decode(path), request.Body, contentType, cancellationToken);
+        return TypedResults.Created($"/api/v1/workspaces/{scope.Name}/runs/{runId}/artifacts/{artifact.Path}", artifact);
     }
 
     public static async Task<FileStreamHttpResult> DownloadArtifact(WorkspaceScope scope, string runId, string path,
         ArtifactService artifacts, CancellationToken cancellationToken)
     {
-        var (artifact, content) = await artifacts.OpenAsync(scope.Id, runId, path, cancellationToken);
+        var (artifact, content) = await artifacts.OpenAsync(scope.Id, runId, CatchAllPath.Decode(path), cancellationToken);
         return TypedResults.Stream(content, artifact.ContentType ?? "application/octet-stream", Path.GetFileName(path), enableRangeProcessing: true);
     }
 }

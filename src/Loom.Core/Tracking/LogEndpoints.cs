@@ -15,7 +15,7 @@ public static class LogEndpoints
     {
         var logs = app.MapGroup("/api/v1/workspaces/{ws}/runs/{runId}/logs").WithTags("Logs");
         logs.MapGet("", ListLogs).WithName("ListLogs");
-        logs.MapPost("/{**file}", AppendLog).WithName("AppendLog").Accepts<Stream>("application/octet-stream");
+        logs.MapPost("/{**file}", AppendLog).WithName("AppendLog");
         logs.MapGet("/{**file}", ReadLog).WithName("ReadLog");
         return app;
     }
@@ -30,12 +30,13 @@ public static class LogEndpoints
         await request.Body.CopyToAsync(buffer, cancellationToken);
         if (buffer.Length > LogService.MaxChunk)
             throw new LoomException(ErrorCodes.PayloadTooLarge, $"A log chunk is at most {LogService.MaxChunk:N0} bytes.");
-        return TypedResults.Ok(await logs.AppendAsync(scope.Id, runId, file, offset, buffer.GetBuffer().AsMemory(0, (int)buffer.Length), cancellationToken));
+        return TypedResults.Ok(await logs.AppendAsync(scope.Id, runId, CatchAllPath.Decode(file), offset, buffer.GetBuffer().AsMemory(0, (int)buffer.Length), cancellationToken));
     }
 
     public static async Task<Results<FileContentHttpResult, ServerSentEventsResult<string>>> ReadLog(WorkspaceScope scope, string runId, string file,
         long? offset, long? length, bool? follow, HttpContext context, LogService logs, CancellationToken cancellationToken)
     {
+        file = CatchAllPath.Decode(file);
         if (follow == true)
             return TypedResults.ServerSentEvents(logs.FollowAsync(scope.Id, runId, file, offset ?? 0, cancellationToken));
         var range = ParseRange(context.Request.Headers.Range.FirstOrDefault());

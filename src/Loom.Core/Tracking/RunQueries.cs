@@ -25,7 +25,7 @@ public static class RunQueries
         if (order.Count == 0) order = [DefaultOrder];
         var topLevel = string.Equals(parentRunId, "none", StringComparison.OrdinalIgnoreCase);
         var parent = topLevel ? null : parentRunId;
-        var fingerprint = Hashes.Sha256Hex($"{experiment}\n{parent}\n{topLevel}\n{string.Join(";", filters)}\n{string.Join(";", order)}")[..16];
+        var fingerprint = Hashes.Sha256Hex($"{experiment}\n{parent}\n{topLevel}\n{filter}\n{orderBy}")[..16];
         var after = pageToken is null ? null : Decode(pageToken, fingerprint, order);
         return new RunQuery(experiment, parent, topLevel, filters, order, size, after, fingerprint);
     }

@@ -1,0 +1,31 @@
+namespace Loom.Tests.Api;
+
+// Each API suite runs once per metadata provider.
+
+public sealed class AuthApiOnSqlite : AuthApiTests { protected override Task<string?> DatabaseAsync() => Task.FromResult<string?>(null); }
+[Collection("postgres")]
+public sealed class AuthApiOnPostgres(PostgresFixture pg) : AuthApiTests { protected override async Task<string?> DatabaseAsync() => await pg.Server.CreateDatabaseAsync(); }
+
+public sealed class WorkspaceApiOnSqlite : WorkspaceApiTests { protected override Task<string?> DatabaseAsync() => Task.FromResult<string?>(null); }
+[Collection("postgres")]
+public sealed class WorkspaceApiOnPostgres(PostgresFixture pg) : WorkspaceApiTests { protected override async Task<string?> DatabaseAsync() => await pg.Server.CreateDatabaseAsync(); }
+
+public sealed class RunApiOnSqlite : RunApiTests { protected override Task<string?> DatabaseAsync() => Task.FromResult<string?>(null); }
+[Collection("postgres")]
+public sealed class RunApiOnPostgres(PostgresFixture pg) : RunApiTests { protected override async Task<string?> DatabaseAsync() => await pg.Server.CreateDatabaseAsync(); }
+
+public sealed class RunSearchApiOnSqlite : RunSearchApiTests { protected override Task<string?> DatabaseAsync() => Task.FromResult<string?>(null); }
+[Collection("postgres")]
+public sealed class RunSearchApiOnPostgres(PostgresFixture pg) : RunSearchApiTests { protected override async Task<string?> DatabaseAsync() => await pg.Server.CreateDatabaseAsync(); }
+
+public sealed class MetricApiOnSqlite : MetricApiTests { protected override Task<string?> DatabaseAsync() => Task.FromResult<string?>(null); }
+[Collection("postgres")]
+public sealed class MetricApiOnPostgres(PostgresFixture pg) : MetricApiTests { protected override async Task<string?> DatabaseAsync() => await pg.Server.CreateDatabaseAsync(); }
+
+public sealed class ArtifactApiOnSqlite : ArtifactApiTests { protected override Task<string?> DatabaseAsync() => Task.FromResult<string?>(null); }
+[Collection("postgres")]
+public sealed class ArtifactApiOnPostgres(PostgresFixture pg) : ArtifactApiTests { protected override async Task<string?> DatabaseAsync() => await pg.Server.CreateDatabaseAsync(); }
+
+public sealed class LogApiOnSqlite : LogApiTests { protected override Task<string?> DatabaseAsync() => Task.FromResult<string?>(null); }
+[Collection("postgres")]
+public sealed class LogApiOnPostgres(PostgresFixture pg) : LogApiTests { protected override async Task<string?> DatabaseAsync() => await pg.Server.CreateDatabaseAsync(); }
