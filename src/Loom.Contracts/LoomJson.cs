@@ -14,7 +14,7 @@ public static class LoomJson
     {
         options.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals;
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
-        options.Converters.Add(new JsonStringEnumConverter());
+        options.Converters.Add(new NamedEnumConverter());
         options.Converters.Add(new UtcTimeConverter());
         options.TypeInfoResolverChain.Insert(0, LoomJsonContext.Default);
         // Types outside the generated context fall back to reflection.

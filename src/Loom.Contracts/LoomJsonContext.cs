@@ -6,8 +6,7 @@ namespace Loom.Contracts;
 /// <summary>Source-generated serializers for the hot request and response types.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web,
     NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    UseStringEnumConverter = true,
-    Converters = [typeof(UtcTimeConverter)])]
+    Converters = [typeof(UtcTimeConverter), typeof(NamedEnumConverter<RunStatus>), typeof(NamedEnumConverter<Role>)])]
 [JsonSerializable(typeof(MetricBatch))]
 [JsonSerializable(typeof(MetricBatchResult))]
 [JsonSerializable(typeof(RunDto))]

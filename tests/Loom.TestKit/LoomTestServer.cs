@@ -33,6 +33,9 @@ public sealed class LoomTestServer : IAsyncDisposable
 
     public LoomClient Client { get; }
 
+    /// <summary>The server's services, for tests that inspect its endpoints.</summary>
+    public IServiceProvider Services => _server.App.Services;
+
     public static async Task<LoomTestServer> StartAsync(string? database = null, string? dataDirectory = null)
     {
         var owned = dataDirectory is null ? new TempDirectory("loom-server") : null;
