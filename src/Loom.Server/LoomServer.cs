@@ -77,6 +77,8 @@ public static class LoomServer
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddExceptionHandler<LoomExceptionHandler>();
         services.AddProblemDetails();
+        services.AddOptions<MaintenanceOptions>().BindConfiguration("Maintenance");
+        services.AddHostedService<MaintenanceService>();
         services.AddOpenApi();
         services.AddLoomStore(OpenDatabase(options));
         services.AddSingleton<IBlobStore>(new FolderBlobStore(Path.Combine(options.DataDirectory, "blobs")));

@@ -1,3 +1,4 @@
+using Loom.Core.Hosting;
 using Loom.Core.Identity;
 using Loom.Core.Tracking;
 using Loom.Core.Workspaces;
@@ -15,5 +16,6 @@ public static class StoreExtensions
         .AddSingleton<IRunStore, SqlRunStore>()
         .AddSingleton<IMetricStore, SqlMetricStore>()
         .AddSingleton<IArtifactStore, SqlArtifactStore>()
-        .AddSingleton<ILogStore, SqlLogStore>();
+        .AddSingleton<ILogStore, SqlLogStore>()
+        .AddSingleton<IMaintenanceStore, SqlMaintenanceStore>();
 }

@@ -103,6 +103,18 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Expired_idempotency_keys_are_pruned_and_recent_ones_kept()
+    {
+        var run = await NewRun();
+        var metrics = new SqlMetricStore(_db);
+        await metrics.AppendAsync(_workspace, run.Seq, [Series("a", 1)], [], new IdempotentRequest("old", "h"), nowMs: 1_000, CancellationToken.None);
+        await metrics.AppendAsync(_workspace, run.Seq, [Series("a", 1)], [], new IdempotentRequest("new", "h"), nowMs: 5_000, CancellationToken.None);
+        Assert.Equal(1, await new SqlMaintenanceStore(_db).PruneIdempotencyKeysAsync(2_000, CancellationToken.None));
+        await metrics.AppendAsync(_workspace, run.Seq, [Series("a", 1)], [], new IdempotentRequest("new", "h"), nowMs: 6_000, CancellationToken.None);
+        Assert.Equal(2, (await metrics.FindAsync(run.Seq, "a", CancellationToken.None))!.Count);
+    }
+
+    [Fact]
     public async Task Log_chunks_read_back_across_their_boundaries()
     {
         var run = await NewRun();
