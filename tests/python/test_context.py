@@ -77,6 +77,15 @@ class ContextTest(unittest.TestCase):
         runs = self.server.ok("GET", self.server.ws_path() + "/runs?experiment=" + experiment)["value"]
         self.assertEqual(2, len(runs), "get_context must not create runs")
 
+    def test_exit_flushes_unsent_metrics(self):
+        script = ("import loom\nrun = loom.start_run(experiment='pyexit')\nprint(run.id)\n"
+                  "for i in range(5000):\n    run.log('late', i)\n")  # no flush, no complete
+        result = loomtest.run_script(script, self.server.env(LOOM_METRICS_INTERVAL=30))
+        self.assertEqual(0, result.returncode, result.stderr)
+        history = self.server.history(result.stdout.strip(), "late")
+        self.assertEqual(5000, history["count"])
+        self.assertEqual(list(range(5000)), [p["step"] for p in history["points"]])
+
     def test_azure_variable_aliases(self):
         experiment = "pyctx-" + uuid.uuid4().hex[:8]
         created = self.server.ok("POST", self.server.ws_path() + "/runs", {"experiment": experiment})

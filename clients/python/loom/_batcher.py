@@ -16,7 +16,7 @@ import time
 import uuid
 import weakref
 
-from ._http import is_retryable
+from ._http import close_thread_connections, is_retryable
 from ._values import iso_ms, to_wire
 
 __all__ = ["Batch", "MetricBatcher"]
@@ -213,6 +213,8 @@ class MetricBatcher:
         except BaseException as error:  # never die silently: flush() would wait for nothing
             print("loom: metric sender for run %s stopped: %r" % (self.label, error), file=sys.stderr)
             raise
+        finally:
+            close_thread_connections()
 
     def _loop(self, deadline=None):
         backoff = self._min_backoff

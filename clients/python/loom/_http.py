@@ -10,11 +10,21 @@ import urllib.parse
 
 from ._errors import LoomConnectionError, LoomError, error_for_status
 
-__all__ = ["HttpClient", "Response", "is_retryable"]
+__all__ = ["HttpClient", "Response", "is_retryable", "close_thread_connections"]
 
 _RETRYABLE_STATUS = frozenset((408, 429, 500, 502, 503, 504))
 _TRANSPORT_ERRORS = (OSError, http.client.HTTPException, socket.timeout)
 _CHUNK = 1024 * 1024
+_local = threading.local()  # per thread: {(scheme, host, port): [connection, used before?]}
+
+
+def close_thread_connections():
+    """Close the calling thread's kept-alive connections (call before a thread ends)."""
+    pool = getattr(_local, "pool", None)
+    if pool:
+        for conn, _ in pool.values():
+            conn.close()
+        pool.clear()
 
 
 def is_retryable(error):
@@ -42,8 +52,9 @@ class Response:
 class HttpClient:
     """Sends requests to one Loom server.
 
-    Each thread keeps its own ``http.client`` connection open between calls (keep-alive), so a
-    background sender and the user's thread never share a socket.
+    Each thread keeps one ``http.client`` connection per server open between calls (keep-alive),
+    shared by the HttpClient objects of that thread, so a background sender and the user's thread
+    never share a socket.
     """
 
     def __init__(self, base_url, token=None, timeout=60.0, user_agent="loom-python"):
@@ -58,31 +69,33 @@ class HttpClient:
         self.token = token
         self.timeout = timeout
         self.user_agent = user_agent
-        self._local = threading.local()
+        self._key = (self._scheme, self._host, self._port)
         self._warned_retry = False
 
     # -- connections -------------------------------------------------------------------------
 
-    def _connection(self):
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
+    def _entry(self):
+        pool = getattr(_local, "pool", None)
+        if pool is None:
+            pool = _local.pool = {}
+        entry = pool.get(self._key)
+        if entry is None:
             cls = http.client.HTTPSConnection if self._scheme == "https" else http.client.HTTPConnection
-            conn = cls(self._host, self._port, timeout=self.timeout, blocksize=1 << 16)
-            self._local.conn = conn
-            self._local.used = False
-        return conn
+            entry = pool[self._key] = [cls(self._host, self._port, timeout=self.timeout,
+                                           blocksize=1 << 16), False]
+        entry[0].timeout = self.timeout
+        return entry
 
     def _drop_connection(self):
-        conn = getattr(self._local, "conn", None)
-        self._local.conn = None
-        if conn is not None:
+        entry = getattr(_local, "pool", {}).pop(self._key, None)
+        if entry is not None:
             try:
-                conn.close()
+                entry[0].close()
             except Exception:
                 pass
 
     def close(self):
-        """Close this thread's connection."""
+        """Close this thread's connection to the server."""
         self._drop_connection()
 
     # -- requests ----------------------------------------------------------------------------
@@ -129,7 +142,7 @@ class HttpClient:
                     raise
                 if not self._warned_retry:
                     self._warned_retry = True
-                    print("loom: %s; retrying for up to %.0f s" % (error, retry_for), file=sys.stderr)
+                    print("loom: %s; retrying for up to %.1f s" % (error, retry_for), file=sys.stderr)
             time.sleep(delay)
             delay = min(delay * 2, 5.0)
 
@@ -137,8 +150,8 @@ class HttpClient:
         # A kept-alive socket may have been closed by the server while idle; that shows up as a
         # failure to send or an empty answer, so one fresh connection is tried before giving up.
         for fresh_try in (False, True):
-            conn = self._connection()
-            reused = self._local.used
+            entry = self._entry()
+            conn, reused = entry
             stream = None
             try:
                 if callable(body):
@@ -148,7 +161,7 @@ class HttpClient:
                 else:
                     conn.request(method, target, body=body, headers=hdrs)
                 resp = conn.getresponse()
-                self._local.used = True
+                entry[1] = True
                 return self._finish(resp, method, target, sink, ok_statuses)
             except LoomError:
                 raise

@@ -4,7 +4,9 @@ import datetime
 import math
 import re
 
-__all__ = ["check_key", "scalar", "plain", "to_wire", "from_wire", "from_wire_deep", "iso_ms", "key_value_strings"]
+from ._errors import BadRequestError
+
+__all__ = ["check_key", "check_path", "scalar", "plain", "to_wire", "from_wire", "from_wire_deep", "iso_ms", "key_value_strings"]
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _NONFINITE = {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}
@@ -20,6 +22,21 @@ def check_key(kind, key):
     if not 1 <= len(key) <= 250 or _CONTROL.search(key):
         raise ValueError("invalid %s name %r: 1-250 characters without control characters" % (kind, key))
     return key
+
+
+def check_path(path):
+    """Validate an artifact path: relative, '/'-separated, no '.'/'..'/empty segments, backslashes
+    or control characters.
+
+    Checked on the client because HTTP servers resolve dot segments in a URL before routing, so
+    ``outputs/../x`` would silently be stored as ``x`` instead of being refused.
+    """
+    if (not isinstance(path, str) or not path or "\\" in path or _CONTROL.search(path)
+            or any(segment in ("", ".", "..") for segment in path.split("/"))):
+        raise BadRequestError("invalid artifact path %r: relative, '/'-separated, without '.', '..', "
+                              "empty segments, backslashes or control characters" % (path,),
+                              code="invalid_path")
+    return path
 
 
 def scalar(value):

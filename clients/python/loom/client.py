@@ -9,6 +9,7 @@ import uuid
 
 from . import _env
 from ._http import HttpClient
+from ._values import check_path
 
 __all__ = ["Client"]
 
@@ -177,7 +178,7 @@ class Client:
 
     def upload_artifact(self, run_id, path, source, workspace=None):
         """PUT an artifact from a file path, bytes, or a binary stream (streamed, not buffered)."""
-        url = "/api/v1" + self._run(workspace, run_id) + "/artifacts/" + _qpath(path)
+        url = "/api/v1" + self._run(workspace, run_id) + "/artifacts/" + _qpath(check_path(path))
         headers = {"Content-Type": "application/octet-stream"}
         if isinstance(source, (bytes, bytearray)):
             data = bytes(source)
@@ -208,11 +209,12 @@ class Client:
                 if not chunk:
                     break
                 spool.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
+            spool.seek(0)
             return self._upload_stream(url, spool, headers)
 
     def download_artifact(self, run_id, path, destination=None, workspace=None):
         """GET an artifact: its bytes, or written to ``destination`` (a file path) when given."""
-        url = "/api/v1" + self._run(workspace, run_id) + "/artifacts/" + _qpath(path)
+        url = "/api/v1" + self._run(workspace, run_id) + "/artifacts/" + _qpath(check_path(path))
         if destination is None:
             return self.http.request("GET", url, retry_for=self.retry_for).data
         folder = os.path.dirname(os.path.abspath(destination))

@@ -3,7 +3,6 @@
 import io
 import os
 import re
-import sys
 import threading
 
 from . import _env, _shutdown
@@ -11,7 +10,7 @@ from ._batcher import MetricBatcher
 from ._errors import ConflictError
 from ._offline import OfflineBackend
 from ._remote import RemoteBackend
-from ._values import check_key, from_wire_deep, key_value_strings, plain, scalar
+from ._values import check_key, check_path, from_wire_deep, key_value_strings, plain, scalar
 from .client import Client
 
 __all__ = ["Run", "start_run", "get_run"]
@@ -132,7 +131,7 @@ class Run:
     def experiment_name(self):
         """Name of the run's experiment."""
         if not self._backend.experiment:
-            self._backend.experiment = self.get_details().get("experiment")
+            self._backend.experiment = self._backend.get().get("experiment")
         return self._backend.experiment
 
     @property
@@ -158,7 +157,7 @@ class Run:
     @property
     def display_name(self):
         """The run's display name."""
-        return self.get_details().get("displayName")
+        return self._backend.get().get("displayName")
 
     # -- metrics -----------------------------------------------------------------------------
 
@@ -168,6 +167,8 @@ class Run:
         ``step=None`` gives the next step of ``name`` (0, 1, 2... in log order). NaN and
         infinities are kept. A non-numeric string is stored as a one-column row metric.
         """
+        if step is not None:
+            step = _check_step(step)
         if self._kinds.get(name) is not _SCALAR:
             if not (type(value) is float or type(value) is int) and scalar(value) is None:
                 self._core.claim(name, "row")
@@ -295,19 +296,19 @@ class Run:
 
     def get_status(self):
         """The run's status, e.g. ``Running`` or ``Completed``."""
-        return self.get_details()["status"]
+        return self._backend.get()["status"]
 
     def get_params(self):
         """The run's parameters."""
-        return self.get_details().get("params") or {}
+        return self._backend.get().get("params") or {}
 
     def get_tags(self):
         """The run's tags."""
-        return self.get_details().get("tags") or {}
+        return self._backend.get().get("tags") or {}
 
     def get_properties(self):
         """The run's properties."""
-        return self.get_details().get("properties") or {}
+        return self._backend.get().get("properties") or {}
 
     # -- files -------------------------------------------------------------------------------
 
@@ -387,8 +388,10 @@ class Run:
             return self._backend.update(status=status, error=error)
         except ConflictError as conflict:
             # A retried PATCH whose first answer was lost finds the run already in that status.
-            if conflict.code == "invalid_status_transition" and self.get_status() == status:
-                return self.get_details()
+            if conflict.code == "invalid_status_transition":
+                current = self._backend.get()
+                if current["status"] == status:
+                    return current
             raise
 
     def complete(self):
@@ -419,11 +422,23 @@ class Run:
         return False
 
 
+def _check_step(step):
+    # Checked here: one bad step would make the server refuse a whole batch.
+    if isinstance(step, bool) or not isinstance(step, int):
+        number = scalar(step)
+        if number is None or number != int(number):
+            raise TypeError("step must be a non-negative integer, got %r" % (step,))
+        step = int(number)
+    if step < 0:
+        raise ValueError("step must be a non-negative integer, got %r" % (step,))
+    return step
+
+
 def _artifact_path(name):
     path = os.fspath(name).replace("\\", "/").lstrip("/")
     while path.startswith("./"):
         path = path[2:]
-    return path
+    return check_path(path)
 
 
 def _client(tracking_uri, token):
