@@ -89,6 +89,7 @@ public static class LoomServer
         var app = builder.Build();
         app.Services.GetRequiredService<LoomDatabase>().MigrateAsync(CancellationToken.None).GetAwaiter().GetResult();
         app.UseApiProblems();
+        app.UseDotSegmentGuard();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();

@@ -62,7 +62,7 @@ public sealed class TokenService(ITokenStore store, TimeProvider time, ILogger<T
     {
         var secret = Prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
         var id = "tok_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
-        var record = new TokenRecord(id, name, Hashes.Sha256Hex(secret), workspace, role, admin, time.GetUtcNow(), null, null);
+        var record = new TokenRecord(id, name, Hashes.Sha256Hex(secret), workspace, role, admin, Times.Now(time), null, null);
         return (record, secret);
     }
 

@@ -26,7 +26,9 @@ public static class ArtifactEndpoints
     public static async Task<Created<ArtifactDto>> UploadArtifact(WorkspaceScope scope, string runId, string path, HttpRequest request,
         ArtifactService artifacts, CancellationToken cancellationToken)
     {
-        var contentType = request.ContentType is null or "application/octet-stream" ? null : request.ContentType;
+        // A body sent without a type (curl says form-urlencoded) gets a type guessed from its name.
+        var contentType = request.ContentType is null || request.ContentType.StartsWith("application/octet-stream", StringComparison.Ordinal)
+            || request.ContentType.StartsWith("application/x-www-form-urlencoded", StringComparison.Ordinal) ? null : request.ContentType;
         var artifact = await artifacts.PutAsync(scope.Id, runId, CatchAllPath.Decode(path), request.Body, contentType, cancellationToken);
         return TypedResults.Created($"/api/v1/workspaces/{scope.Name}/runs/{runId}/artifacts/{artifact.Path}", artifact);
     }

@@ -12,7 +12,7 @@ public sealed class ArtifactService(IArtifactStore store, IBlobStore blobs, RunS
         Validate.RelativePath(path);
         var run = await runs.FindAsync(workspaceId, runId, cancellationToken);
         var blob = await blobs.PutAsync(content, null, cancellationToken);
-        var artifact = new ArtifactDto(path, blob.Size, blob.Sha256, contentType ?? GuessContentType(path), time.GetUtcNow());
+        var artifact = new ArtifactDto(path, blob.Size, blob.Sha256, contentType ?? GuessContentType(path), Times.Now(time));
         await store.UpsertAsync(run.Seq, artifact, cancellationToken);
         return artifact;
     }

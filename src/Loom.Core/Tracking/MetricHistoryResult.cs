@@ -31,7 +31,8 @@ public sealed class MetricHistoryResult(MetricInfo metric, int? maxPoints, Metri
                 writer.WriteNumber("step", point.Step);
                 writer.WritePropertyName("value");
                 WriteDouble(writer, point.Value);
-                writer.WriteString("timestamp", DateTime.UnixEpoch.AddMilliseconds(point.TimeMs));
+                writer.WritePropertyName("timestamp");
+                UtcTimeConverter.WriteUtc(writer, DateTime.UnixEpoch.AddMilliseconds(point.TimeMs));
                 writer.WriteEndObject();
                 if (writer.BytesPending > 32 * 1024) await writer.FlushAsync(cancellationToken);
             }
@@ -44,7 +45,8 @@ public sealed class MetricHistoryResult(MetricInfo metric, int? maxPoints, Metri
                 writer.WriteNumber("step", row.Step);
                 writer.WritePropertyName("value");
                 writer.WriteRawValue(row.Json, skipInputValidation: true);
-                writer.WriteString("timestamp", DateTime.UnixEpoch.AddMilliseconds(row.TimeMs));
+                writer.WritePropertyName("timestamp");
+                UtcTimeConverter.WriteUtc(writer, DateTime.UnixEpoch.AddMilliseconds(row.TimeMs));
                 writer.WriteEndObject();
                 if (writer.BytesPending > 32 * 1024) await writer.FlushAsync(cancellationToken);
             }

@@ -65,6 +65,29 @@ public abstract class ArtifactApiTests : ApiTestBase
         Assert.Empty((await Get<ListResult<ArtifactEntryDto>>($"{Ws}/runs/{run.Id}/artifacts")).Value);
     }
 
+    [Theory]
+    [InlineData("outputs/../escape.txt")]
+    [InlineData("outputs/%2E%2E/escape.txt")]
+    [InlineData("./a.txt")]
+    public async Task Dot_segments_are_refused_not_resolved(string path)
+    {
+        var run = await CreateRun();
+        var response = await RawHttp.SendAsync(Server.Url, "PUT", $"{Ws}/runs/{run.Id}/artifacts/{path}", Server.AdminToken, "x");
+        Assert.StartsWith("HTTP/1.1 400", response);
+        Assert.Contains("\"code\":\"invalid_path\"", response);
+        Assert.Empty((await Get<ListResult<ArtifactEntryDto>>($"{Ws}/runs/{run.Id}/artifacts")).Value);
+    }
+
+    [Fact]
+    public async Task Times_are_written_with_milliseconds_and_z()
+    {
+        var run = await CreateRun();
+        var response = await Http.PutAsync($"{Ws}/runs/{run.Id}/artifacts/a.txt", new StringContent("x"));
+        var json = await response.Content.ReadAsStringAsync();
+        Assert.Matches("\"createdTime\":\"\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z\"", json);
+        Assert.Matches("\"startTime\":\"[^\"]+\\.\\d{3}Z\"", await Http.GetStringAsync($"{Ws}/runs/{run.Id}"));
+    }
+
     [Fact]
     public async Task Missing_artifacts_and_runs_are_404s()
     {
