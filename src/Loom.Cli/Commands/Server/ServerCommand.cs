@@ -1,0 +1,40 @@
+using System.CommandLine;
+using Loom.Server;
+
+namespace Loom.Cli.Commands.Server;
+
+/// <summary><c>loom server [--data DIR] [--urls URLS] [--database CS]</c>: runs the server in this process until stopped.</summary>
+internal sealed class ServerCommand : Command
+{
+    private readonly Option<string> data = new("--data") { Description = "Data folder (else LOOM_DATA, else ~/.loom)", HelpName = "dir" };
+
+    private readonly Option<string> urls = new("--urls")
+    {
+        Description = $"Where to listen (else LOOM_URLS, else {ServerOptions.DefaultUrls}); port 0 picks a free port",
+        HelpName = "urls",
+    };
+
+    private readonly Option<string> database = new("--database")
+    {
+        Description = "Metadata database: a PostgreSQL connection string, or a SQLite file (default: loom.db in the data folder)",
+        HelpName = "cs",
+    };
+
+    public ServerCommand() : base("server", "Run the Loom server (REST API) in this process")
+    {
+        Options.Add(data);
+        Options.Add(urls);
+        Options.Add(database);
+        SetAction(ExecuteAsync);
+    }
+
+    /// <summary>Hands the server its own options only: the CLI's global options mean nothing to it.</summary>
+    public async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
+    {
+        var args = new List<string>();
+        foreach (var (option, value) in new[] { (data, parseResult.GetValue(data)), (urls, parseResult.GetValue(urls)), (database, parseResult.GetValue(database)) })
+            if (value is not null)
+                args.AddRange([option.Name, value]);
+        return await LoomServer.RunAsync([.. args], cancellationToken);
+    }
+}

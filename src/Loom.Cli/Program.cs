@@ -1,0 +1,3 @@
+using Loom.Cli;
+
+return await LoomCli.RunAsync(args, CliContext.CreateDefault());
