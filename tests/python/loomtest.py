@@ -21,6 +21,7 @@ import threading
 import time
 import urllib.error
 import urllib.parse
+import unittest
 import urllib.request
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -267,3 +268,16 @@ def png_bytes(width=2, height=2):
     raw = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
             + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+class ServerTestCase(unittest.TestCase):
+    """A test case on the shared server, with the client's environment pointing at it during each test."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = shared_server()
+
+    def setUp(self):
+        env = client_env(self.server)
+        env.__enter__()
+        self.addCleanup(env.__exit__, None, None, None)

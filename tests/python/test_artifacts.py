@@ -11,15 +11,9 @@ import loomtest
 import loom
 
 
-class ArtifactsTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = loomtest.shared_server()
-
+class ArtifactsTest(loomtest.ServerTestCase):
     def setUp(self):
-        self._env = loomtest.client_env(self.server)
-        self._env.__enter__()
-        self.addCleanup(self._env.__exit__, None, None, None)
+        super().setUp()
         self.run = loom.start_run(experiment="pyfiles-" + uuid.uuid4().hex[:8])
         self.folder = tempfile.mkdtemp()
 

@@ -26,15 +26,9 @@ def _experiment():
     return "pymetrics-" + uuid.uuid4().hex[:8]
 
 
-class MetricsTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = loomtest.shared_server()
-
+class MetricsTest(loomtest.ServerTestCase):
     def setUp(self):
-        self._env = loomtest.client_env(self.server)
-        self._env.__enter__()
-        self.addCleanup(self._env.__exit__, None, None, None)
+        super().setUp()
         self.run = loom.start_run(experiment=_experiment())
 
     def test_scalar_steps_are_assigned_per_name(self):

@@ -13,16 +13,7 @@ def _experiment():
     return "pyruns-" + uuid.uuid4().hex[:8]
 
 
-class RunLifecycleTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.server = loomtest.shared_server()
-
-    def setUp(self):
-        self._env = loomtest.client_env(self.server)
-        self._env.__enter__()
-        self.addCleanup(self._env.__exit__, None, None, None)
-
+class RunLifecycleTest(loomtest.ServerTestCase):
     def test_start_run_stores_params_tags_properties(self):
         run = loom.start_run(experiment=_experiment(), display_name="train",
                              tags={"stage": "dev"}, params={"lr": 0.1, "layers": 3})
