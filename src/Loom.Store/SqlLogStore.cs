@@ -10,7 +10,11 @@ public sealed class SqlLogStore(LoomDatabase db) : ILogStore
     public Task<long> AppendAsync(long runSeq, string file, long? offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
         db.WriteAsync(async (c, t) =>
         {
-            var length = await c.First<long?>(t, "SELECT length FROM log_files WHERE run_seq = @runSeq AND file = @file", new { runSeq, file }, cancellationToken) ?? 0;
+            // The file row is created first so that concurrent appends to it queue up on its lock.
+            await c.Execute(t, "INSERT INTO log_files (run_seq, file, length) VALUES (@runSeq, @file, 0) ON CONFLICT (run_seq, file) DO NOTHING",
+                new { runSeq, file }, cancellationToken);
+            var length = await c.Scalar<long>(t, "SELECT length FROM log_files WHERE run_seq = @runSeq AND file = @file" + db.Dialect.ForUpdate,
+                new { runSeq, file }, cancellationToken);
             var start = offset ?? length;
             if (start > length)
                 throw new LoomException(ErrorCodes.LogOffsetGap, $"Log '{file}' is {length} bytes long; a chunk cannot start at {start}.");
@@ -26,8 +30,7 @@ public sealed class SqlLogStore(LoomDatabase db) : ILogStore
             await c.Execute(t, "INSERT INTO log_chunks (run_seq, file, start_offset, data) VALUES (@runSeq, @file, @length, @rest)",
                 new { runSeq, file, length, rest }, cancellationToken);
             var newLength = length + rest.Length;
-            await c.Execute(t, "INSERT INTO log_files (run_seq, file, length) VALUES (@runSeq, @file, @newLength) " +
-                "ON CONFLICT (run_seq, file) DO UPDATE SET length = excluded.length", new { runSeq, file, newLength }, cancellationToken);
+            await c.Execute(t, "UPDATE log_files SET length = @newLength WHERE run_seq = @runSeq AND file = @file", new { runSeq, file, newLength }, cancellationToken);
             return newLength;
         }, cancellationToken);
 

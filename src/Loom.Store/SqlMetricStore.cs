@@ -9,18 +9,21 @@ namespace Loom.Store;
 
 /// <summary>
 /// Metrics in blocks: scalar points are appended into blocks of up to <see cref="MetricBlocks.Capacity"/>
-/// points (the last block is topped up first), each with its summary; the metric row keeps the count
+/// points (small batches are merged later, see AppendBlocksAsync), each with its summary; the metric row keeps the count
 /// and the latest value that run searches filter and sort on.
 /// </summary>
 public sealed class SqlMetricStore(LoomDatabase db) : IMetricStore
 {
     private const string MetricColumns = "id, name, kind, count, last_step, last_ms, last_json";
 
+    /// <summary>How many partial blocks a metric may end in before they are merged.</summary>
+    public const int CompactAfter = 16;
+
     public Task<MetricBatchResult> AppendAsync(long workspaceId, long runSeq, IReadOnlyList<ScalarSeries> scalars, IReadOnlyList<RowSeries> rows,
         IdempotentRequest? idempotency, long nowMs, CancellationToken cancellationToken) =>
         db.WriteAsync(async (c, t) =>
         {
-            if (await IdempotencyRecords.FindAsync(c, t, workspaceId, idempotency, cancellationToken) is { } earlier)
+            if (await IdempotencyRecords.ClaimAsync(c, t, workspaceId, idempotency, nowMs, cancellationToken) is { } earlier)
                 return JsonSerializer.Deserialize(earlier, LoomJsonContext.Default.MetricBatchResult)!;
             int points = 0, rowCount = 0;
             var blocks = new List<BlockRow>();
@@ -52,7 +55,7 @@ public sealed class SqlMetricStore(LoomDatabase db) : IMetricStore
             await db.Bulk.InsertRowValuesAsync(c, t, rowValues, cancellationToken);
             var result = new MetricBatchResult(points, rowCount);
             await IdempotencyRecords.SaveAsync(c, t, workspaceId, idempotency,
-                JsonSerializer.Serialize(result, LoomJsonContext.Default.MetricBatchResult), nowMs, cancellationToken);
+                JsonSerializer.Serialize(result, LoomJsonContext.Default.MetricBatchResult), cancellationToken);
             return result;
         }, cancellationToken);
 
@@ -101,19 +104,17 @@ public sealed class SqlMetricStore(LoomDatabase db) : IMetricStore
     // SQLite keeps NaN as NULL; a NULL summary value is a NaN point.
     private static double NullableDouble(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? double.NaN : reader.GetDouble(ordinal);
 
-    private static async Task<MetricRowData> GetOrCreateAsync(DbConnection c, DbTransaction t, long runSeq, string name, string kind, CancellationToken ct)
+    private async Task<MetricRowData> GetOrCreateAsync(DbConnection c, DbTransaction t, long runSeq, string name, string kind, CancellationToken ct)
     {
-        var metric = await c.First<MetricRowData>(t, $"SELECT {MetricColumns} FROM metrics WHERE run_seq = @runSeq AND name = @name", new { runSeq, name }, ct);
-        if (metric is not null)
-        {
-            if (metric.Kind != kind)
-                throw new LoomException(ErrorCodes.InvalidRequest, $"Metric '{name}' holds {metric.Kind} values; it cannot take {kind} values.");
-            return metric;
-        }
-        var id = await c.Scalar<long>(t,
-            "INSERT INTO metrics (run_seq, name, kind, count, last_step, last_ms, last_value, last_json) VALUES (@runSeq, @name, @kind, 0, -1, 0, NULL, 'null') RETURNING id",
-            new { runSeq, name, kind }, ct);
-        return new MetricRowData { Id = id, Name = name, Kind = kind, Count = 0, LastStep = -1, LastJson = "null" };
+        // Insert-if-absent, then read with a row lock: concurrent appends to one metric queue up instead of racing.
+        await c.Execute(t,
+            "INSERT INTO metrics (run_seq, name, kind, count, last_step, last_ms, last_value, last_json) VALUES (@runSeq, @name, @kind, 0, -1, 0, NULL, 'null') " +
+            "ON CONFLICT (run_seq, name) DO NOTHING", new { runSeq, name, kind }, ct);
+        var metric = await c.First<MetricRowData>(t, $"SELECT {MetricColumns} FROM metrics WHERE run_seq = @runSeq AND name = @name{db.Dialect.ForUpdate}",
+            new { runSeq, name }, ct) ?? throw new InvalidOperationException($"Metric '{name}' vanished inside its transaction.");
+        if (metric.Kind != kind)
+            throw new LoomException(ErrorCodes.InvalidRequest, $"Metric '{name}' holds {metric.Kind} values; it cannot take {kind} values.");
+        return metric;
     }
 
     private static StoredPoint[] Resolve(ScalarSeries series, long existing)
@@ -132,36 +133,35 @@ public sealed class SqlMetricStore(LoomDatabase db) : IMetricStore
         return latest;
     }
 
+    /// <summary>
+    /// Appends points as new blocks, never rewriting stored ones on the way in. Once a metric ends in
+    /// <see cref="CompactAfter"/> partial blocks (many small batches), those are merged into full blocks,
+    /// so each point is rewritten about once however small the batches are.
+    /// </summary>
     private static async Task AppendBlocksAsync(DbConnection c, DbTransaction t, MetricRowData metric, StoredPoint[] points, List<BlockRow> blocks, CancellationToken ct)
     {
-        var remaining = points.AsMemory();
-        var nextSeq = 0L;
-        if (metric.Count > 0)
+        var tail = metric.Count == 0 ? [] : await c.Query<TailBlock>(t,
+            $"SELECT seq, count FROM metric_blocks WHERE metric_id = @Id ORDER BY seq DESC LIMIT {CompactAfter}", new { metric.Id }, ct);
+        var nextSeq = tail.Count > 0 ? tail[0].Seq + 1 : 0;
+        var partial = tail.TakeWhile(b => b.Count < MetricBlocks.Capacity).ToList();
+        var pending = points.AsMemory();
+        if (partial.Count >= CompactAfter - 1)
         {
-            var last = await c.First<LastBlock>(t, "SELECT seq, count, data FROM metric_blocks WHERE metric_id = @Id ORDER BY seq DESC LIMIT 1", new { metric.Id }, ct);
-            if (last is not null)
-            {
-                nextSeq = last.Seq + 1;
-                if (last.Count < MetricBlocks.Capacity)
-                {
-                    var take = Math.Min(MetricBlocks.Capacity - (int)last.Count, remaining.Length);
-                    var merged = new StoredPoint[last.Count + take];
-                    MetricBlocks.Decode(last.Data).CopyTo(merged);
-                    remaining.Span[..take].CopyTo(merged.AsSpan((int)last.Count));
-                    remaining = remaining[take..];
-                    var row = ToRow(metric.Id, last.Seq, merged);
-                    await c.Execute(t,
-                        "UPDATE metric_blocks SET count = @Count, first_step = @FirstStep, last_step = @LastStep, min_value = @MinValue, min_step = @MinStep, " +
-                        "min_ms = @MinMs, min_index = @MinIndex, max_value = @MaxValue, max_step = @MaxStep, max_ms = @MaxMs, max_index = @MaxIndex, data = @Data " +
-                        "WHERE metric_id = @MetricId AND seq = @Seq", row, ct);
-                }
-            }
+            var firstSeq = partial[^1].Seq;
+            var merged = new List<StoredPoint>(partial.Sum(b => (int)b.Count) + points.Length);
+            foreach (var block in await c.Query<BlockData>(t, "SELECT data FROM metric_blocks WHERE metric_id = @Id AND seq >= @firstSeq ORDER BY seq",
+                         new { metric.Id, firstSeq }, ct))
+                merged.AddRange(MetricBlocks.Decode(block.Data).ToArray());
+            merged.AddRange(points);
+            await c.Execute(t, "DELETE FROM metric_blocks WHERE metric_id = @Id AND seq >= @firstSeq", new { metric.Id, firstSeq }, ct);
+            pending = merged.ToArray();
+            nextSeq = firstSeq;
         }
-        while (remaining.Length > 0)
+        while (pending.Length > 0)
         {
-            var take = Math.Min(MetricBlocks.Capacity, remaining.Length);
-            blocks.Add(ToRow(metric.Id, nextSeq++, remaining.Span[..take]));
-            remaining = remaining[take..];
+            var take = Math.Min(MetricBlocks.Capacity, pending.Length);
+            blocks.Add(ToRow(metric.Id, nextSeq++, pending.Span[..take]));
+            pending = pending[take..];
         }
     }
 
@@ -194,10 +194,14 @@ public sealed class SqlMetricStore(LoomDatabase db) : IMetricStore
         public string LastJson { get; set; } = "null";
     }
 
-    private sealed class LastBlock
+    private sealed class TailBlock
     {
         public long Seq { get; set; }
         public long Count { get; set; }
+    }
+
+    private sealed class BlockData
+    {
         public byte[] Data { get; set; } = [];
     }
 

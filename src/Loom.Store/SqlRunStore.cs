@@ -27,8 +27,8 @@ public sealed partial class SqlRunStore(LoomDatabase db) : IRunStore
     public Task<string> CreateAsync(long workspaceId, NewRun run, IdempotentRequest? idempotency, CancellationToken cancellationToken) =>
         db.WriteAsync(async (c, t) =>
         {
-            if (await IdempotencyRecords.FindAsync(c, t, workspaceId, idempotency, cancellationToken) is { } earlier) return earlier;
             var ms = Times.ToMs(run.Time);
+            if (await IdempotencyRecords.ClaimAsync(c, t, workspaceId, idempotency, ms, cancellationToken) is { } earlier) return earlier;
             long? parentSeq = null;
             var rootId = run.Id;
             if (run.ParentRunId is not null)
@@ -55,7 +55,7 @@ public sealed partial class SqlRunStore(LoomDatabase db) : IRunStore
             await InsertValuesAsync(c, t, seq, RunRows.Param, run.Params, cancellationToken);
             await InsertValuesAsync(c, t, seq, RunRows.Tag, run.Tags, cancellationToken);
             await InsertValuesAsync(c, t, seq, RunRows.Property, run.Properties, cancellationToken);
-            await IdempotencyRecords.SaveAsync(c, t, workspaceId, idempotency, run.Id, ms, cancellationToken);
+            await IdempotencyRecords.SaveAsync(c, t, workspaceId, idempotency, run.Id, cancellationToken);
             return run.Id;
         }, cancellationToken);
 
@@ -89,7 +89,7 @@ public sealed partial class SqlRunStore(LoomDatabase db) : IRunStore
         await db.WriteAsync(async (c, t) =>
         {
             var run = await c.First<StateRow>(t,
-                "SELECT seq, experiment_id, status, start_ms, end_ms, status_history FROM runs WHERE workspace_id = @workspaceId AND id = @runId",
+                "SELECT seq, experiment_id, status, start_ms, end_ms, status_history FROM runs WHERE workspace_id = @workspaceId AND id = @runId" + db.Dialect.ForUpdate,
                 new { workspaceId, runId }, cancellationToken) ?? throw RunService.RunNotFound(runId);
             var ms = Times.ToMs(time);
             if (update.Status is { } next)

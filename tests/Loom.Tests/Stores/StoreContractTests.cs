@@ -58,7 +58,7 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Points_fill_the_last_block_before_starting_a_new_one()
+    public async Task Batches_append_blocks_of_at_most_the_capacity_in_logged_order()
     {
         var run = await NewRun();
         var metrics = new SqlMetricStore(_db);
@@ -68,14 +68,53 @@ public abstract class StoreContractTests : IAsyncLifetime
         var info = (await metrics.FindAsync(run.Seq, "m", CancellationToken.None))!;
         Assert.Equal(4100, info.Count);
         var blocks = await Blocks(info.Id);
-        Assert.Equal([1024, 1024, 1024, 1024, 4], blocks.Select(b => b.Summary.Count));
+        Assert.Equal([1000, 100, 1024, 1024, 952], blocks.Select(b => b.Summary.Count));
         var all = blocks.SelectMany(b => MetricBlocks.Decode(b.Data!).ToArray()).ToList();
         Assert.Equal(Enumerable.Range(0, 4100).Select(i => (long)i), all.Select(p => p.Step));
         Assert.Equal(Enumerable.Range(0, 4100).Select(i => (double)i), all.Select(p => p.Value));
-        Assert.Equal((1024.0, 2047.0), (blocks[1].Summary.Min.Value, blocks[1].Summary.Max.Value));
+        Assert.Equal((1100.0, 2123.0), (blocks[2].Summary.Min.Value, blocks[2].Summary.Max.Value));
         var summariesOnly = await Blocks(info.Id, withData: false);
         Assert.All(summariesOnly, b => Assert.Null(b.Data));
         Assert.Equal(blocks.Select(b => b.Summary), summariesOnly.Select(b => b.Summary));
+    }
+
+    [Fact]
+    public async Task Many_small_batches_are_merged_into_full_blocks()
+    {
+        var run = await NewRun();
+        var metrics = new SqlMetricStore(_db);
+        for (var i = 0; i < 700; i++)
+            await metrics.AppendAsync(_workspace, run.Seq, [Series("tiny", 3, from: 3 * i)], [], null, 0, CancellationToken.None);
+        var info = (await metrics.FindAsync(run.Seq, "tiny", CancellationToken.None))!;
+        var blocks = await Blocks(info.Id);
+        Assert.Equal(2100, info.Count);
+        Assert.True(blocks.Count < 20, $"{blocks.Count} blocks for 2,100 points");
+        Assert.Equal(2, blocks.Count(b => b.Summary.Count == MetricBlocks.Capacity));
+        Assert.Equal(Enumerable.Range(0, blocks.Count).Select(i => (long)i), blocks.Select(b => b.Seq));
+        var all = blocks.SelectMany(b => MetricBlocks.Decode(b.Data!).ToArray()).ToList();
+        Assert.Equal(Enumerable.Range(0, 2100).Select(i => (double)i), all.Select(p => p.Value));
+        Assert.Equal(Enumerable.Range(0, 2100).Select(i => (long)i), all.Select(p => p.Step));
+    }
+
+    [Fact]
+    public async Task Concurrent_appends_to_one_metric_and_one_log_lose_nothing()
+    {
+        var run = await NewRun();
+        var metrics = new SqlMetricStore(_db);
+        var logs = new SqlLogStore(_db);
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; i < 25; i++)
+            {
+                await metrics.AppendAsync(_workspace, run.Seq, [Series("shared", 10)], [], new IdempotentRequest($"w{w}-{i}", "h"), 0, CancellationToken.None);
+                await logs.AppendAsync(run.Seq, "std_log.txt", null, new byte[] { (byte)w }, CancellationToken.None);
+            }
+        })));
+        var info = (await metrics.FindAsync(run.Seq, "shared", CancellationToken.None))!;
+        Assert.Equal(2000, info.Count);
+        var steps = (await Blocks(info.Id)).SelectMany(b => MetricBlocks.Decode(b.Data!).ToArray()).Select(p => p.Step).ToList();
+        Assert.Equal(Enumerable.Range(0, 2000).Select(i => (long)i), steps);
+        Assert.Equal(200, await logs.LengthAsync(run.Seq, "std_log.txt", CancellationToken.None));
     }
 
     [Fact]
