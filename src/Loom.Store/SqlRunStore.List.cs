@@ -9,10 +9,22 @@ public sealed partial class SqlRunStore
 {
     public async Task<(IReadOnlyList<Loom.Contracts.RunDto> Runs, PageCursor? Next)> ListAsync(long workspaceId, RunQuery query, CancellationToken cancellationToken)
     {
-        var sql = new RunListSql(db.Dialect, query, workspaceId);
         await using var c = await db.OpenAsync(cancellationToken);
-        var page = (await c.QueryAsync(new CommandDefinition(sql.Text, sql.Parameters, cancellationToken: cancellationToken)))
-            .Cast<IDictionary<string, object?>>().ToList();
+        async Task<List<IDictionary<string, object?>>> Page(KeyPhase phase, int limit)
+        {
+            var sql = new RunListSql(db.Dialect, query, workspaceId, phase, limit);
+            return (await c.QueryAsync(new CommandDefinition(sql.Text, sql.Parameters, cancellationToken: cancellationToken)))
+                .Cast<IDictionary<string, object?>>().ToList();
+        }
+        List<IDictionary<string, object?>> page;
+        if (query.Order[0].Field.Kind == FieldKind.Attribute) page = await Page(KeyPhase.All, query.PageSize + 1);
+        else
+        {
+            // Runs that have the first sort key, then those without it: each half is a plain join the
+            // planner can walk in index order, where one query with "missing last" makes it sort everything.
+            page = query.After is { } after && after.Values[0] is null ? [] : await Page(KeyPhase.Present, query.PageSize + 1);
+            if (page.Count <= query.PageSize) page.AddRange(await Page(KeyPhase.Missing, query.PageSize + 1 - page.Count));
+        }
         var more = page.Count > query.PageSize;
         if (more) page.RemoveAt(page.Count - 1);
         var seqs = page.Select(r => Convert.ToInt64(r["seq"], CultureInfo.InvariantCulture)).ToArray();
@@ -37,6 +49,9 @@ public sealed partial class SqlRunStore
         _ => Convert.ToDouble(value, CultureInfo.InvariantCulture),
     };
 
+    /// <summary>Which runs a query reads with respect to the first sort key.</summary>
+    private enum KeyPhase { All, Present, Missing }
+
     /// <summary>
     /// Builds the keyset-paged run search: joins one row per metric/param/tag/property named, filters,
     /// orders with missing values last, and continues after the cursor.
@@ -51,7 +66,7 @@ public sealed partial class SqlRunStore
         public DynamicParameters Parameters { get; } = new();
         public string Text { get; }
 
-        public RunListSql(SqlDialect dialect, RunQuery query, long workspaceId)
+        public RunListSql(SqlDialect dialect, RunQuery query, long workspaceId, KeyPhase phase, int limit)
         {
             _dialect = dialect;
             _where.Add($"r.workspace_id = {Param(workspaceId)}");
@@ -61,9 +76,12 @@ public sealed partial class SqlRunStore
             foreach (var clause in query.Filters) _where.Add(Filter(clause));
             var keys = query.Order.Select(k => (Sql: Field(k.Field), k.Descending)).ToList();
             if (query.After is { } after) _where.Add(After(keys, after));
+            if (phase == KeyPhase.Present) _where.Add($"{keys[0].Sql} IS NOT NULL");
+            if (phase == KeyPhase.Missing) _where.Add($"{keys[0].Sql} IS NULL");
             var select = string.Concat(keys.Select((k, i) => $", {k.Sql} AS k{i}"));
-            var order = string.Join(", ", keys.Select(k => $"({k.Sql} IS NULL), {k.Sql} {(k.Descending ? "DESC" : "ASC")}"));
-            Text = $"SELECT r.seq{select} FROM runs r{_joins} WHERE {string.Join(" AND ", _where)} ORDER BY {order}, r.seq DESC LIMIT {query.PageSize + 1}";
+            var order = string.Join(", ", keys.Select((k, i) => (phase != KeyPhase.All && i == 0 ? "" : $"({k.Sql} IS NULL), ")
+                + $"{k.Sql} {(k.Descending ? "DESC" : "ASC")}"));
+            Text = $"SELECT r.seq{select} FROM runs r{_joins} WHERE {string.Join(" AND ", _where)} ORDER BY {order}, r.seq DESC LIMIT {limit}";
         }
 
         private string Filter(FilterClause clause)

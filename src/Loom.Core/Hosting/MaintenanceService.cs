@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace Loom.Core.Hosting;
 
-/// <summary>Runs store housekeeping on a timer: idempotency keys older than their window are dropped.</summary>
+/// <summary>Runs store housekeeping on a timer: idempotency keys older than their window are dropped, planner statistics refreshed.</summary>
 public sealed partial class MaintenanceService(IMaintenanceStore store, IOptions<MaintenanceOptions> options, TimeProvider time,
     ILogger<MaintenanceService> logger) : BackgroundService
 {
@@ -18,6 +18,7 @@ public sealed partial class MaintenanceService(IMaintenanceStore store, IOptions
                 var before = (time.GetUtcNow() - options.Value.IdempotencyWindow).ToUnixTimeMilliseconds();
                 var pruned = await store.PruneIdempotencyKeysAsync(before, stoppingToken);
                 if (pruned > 0) LogPruned(logger, pruned);
+                await store.RefreshStatisticsAsync(stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
