@@ -5,15 +5,14 @@ using Microsoft.Data.Sqlite;
 namespace Loom.Store.Sqlite;
 
 /// <summary>
-/// SQLite in WAL mode. Writes go through one connection, one transaction at a time (SQLite has one
-/// writer anyway, and waiting on a semaphore beats retrying on SQLITE_BUSY); reads use pooled connections.
-/// synchronous=FULL makes every commit durable before the caller is answered.
+/// SQLite in WAL mode. Writes go through one connection fed by a queue that commits concurrent writes
+/// together (SQLite has one writer anyway, and queueing beats retrying on SQLITE_BUSY); reads use pooled
+/// connections. synchronous=FULL makes every commit durable before any caller is answered.
 /// </summary>
 public sealed class SqliteDatabase : LoomDatabase
 {
     private readonly string _connectionString;
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private SqliteConnection? _writer;
+    private readonly SqliteWriteQueue _writes;
 
     public SqliteDatabase(string path)
     {
@@ -23,6 +22,7 @@ public sealed class SqliteDatabase : LoomDatabase
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
+        _writes = new SqliteWriteQueue(OpenWriterAsync);
     }
 
     public override string ProviderName => "sqlite";
@@ -37,32 +37,16 @@ public sealed class SqliteDatabase : LoomDatabase
         return connection;
     }
 
-    public override async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken)
-    {
-        await _writeLock.WaitAsync(cancellationToken);
-        try
-        {
-            _writer ??= await OpenWriterAsync(cancellationToken);
-            await using var transaction = await _writer.BeginTransactionAsync(cancellationToken);
-            var result = await work(_writer, transaction);
-            // The commit must not be abandoned half-way because the caller went away.
-            await transaction.CommitAsync(CancellationToken.None);
-            return result;
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
+    public override Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken) =>
+        _writes.EnqueueAsync(work, cancellationToken);
 
     public override Task MigrateAsync(CancellationToken cancellationToken) =>
         Migrator.MigrateAsync(this, typeof(SqliteDatabase).Assembly, cancellationToken);
 
     public override async ValueTask DisposeAsync()
     {
-        if (_writer is not null) await _writer.DisposeAsync();
+        await _writes.DisposeAsync();
         SqliteConnection.ClearAllPools();
-        _writeLock.Dispose();
     }
 
     private async Task<SqliteConnection> OpenWriterAsync(CancellationToken cancellationToken)

@@ -118,6 +118,27 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_failing_write_among_concurrent_ones_fails_alone()
+    {
+        var run = await NewRun();
+        var metrics = new SqlMetricStore(_db);
+        var rows = new RowSeries("scalar", MetricKinds.List);
+        rows.Values.Add((null, "[1]", 0));
+        await metrics.AppendAsync(_workspace, run.Seq, [Series("scalar", 1)], [], null, 0, CancellationToken.None);
+        var writes = Enumerable.Range(0, 30).Select(i => i % 3 == 0
+            ? metrics.AppendAsync(_workspace, run.Seq, [Series($"ok{i}", 5)], [rows], null, 0, CancellationToken.None)
+            : metrics.AppendAsync(_workspace, run.Seq, [Series($"ok{i}", 5)], [], null, 0, CancellationToken.None)).ToList();
+        foreach (var (write, i) in writes.Select((w, i) => (w, i)))
+        {
+            if (i % 3 == 0) Assert.Equal(ErrorCodes.InvalidRequest, (await Assert.ThrowsAsync<LoomException>(() => write)).Code);
+            else Assert.Equal(5, (await write).Points);
+        }
+        var stored = await metrics.LatestAsync(run.Seq, CancellationToken.None);
+        Assert.Equal(1 + 20, stored.Count);
+        Assert.DoesNotContain("ok0", stored.Keys);
+    }
+
+    [Fact]
     public async Task A_batch_is_atomic_and_an_idempotent_replay_stores_nothing()
     {
         var run = await NewRun();
