@@ -14,7 +14,7 @@ namespace Loom.Store;
 /// </summary>
 public sealed class SqlMetricStore(LoomDatabase db) : IMetricStore
 {
-    private const string MetricColumns = "id, name, kind, count, last_step, last_ms, last_json";
+    private const string MetricColumns = "id, name, kind, count, last_step, last_ms, last_json, block_count, partial_tail";
 
     /// <summary>How many partial blocks a metric may end in before they are merged.</summary>
     public const int CompactAfter = 16;
@@ -104,14 +104,16 @@ public sealed class SqlMetricStore(LoomDatabase db) : IMetricStore
     // SQLite keeps NaN as NULL; a NULL summary value is a NaN point.
     private static double NullableDouble(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? double.NaN : reader.GetDouble(ordinal);
 
-    private async Task<MetricRowData> GetOrCreateAsync(DbConnection c, DbTransaction t, long runSeq, string name, string kind, CancellationToken ct)
+    /// <summary>
+    /// One upsert finds or creates the metric and returns it; on PostgreSQL its DO UPDATE also locks the
+    /// row, so concurrent appends to one metric queue up instead of racing.
+    /// </summary>
+    private static async Task<MetricRowData> GetOrCreateAsync(DbConnection c, DbTransaction t, long runSeq, string name, string kind, CancellationToken ct)
     {
-        // Insert-if-absent, then read with a row lock: concurrent appends to one metric queue up instead of racing.
-        await c.Execute(t,
+        var metric = await c.First<MetricRowData>(t,
             "INSERT INTO metrics (run_seq, name, kind, count, last_step, last_ms, last_value, last_json) VALUES (@runSeq, @name, @kind, 0, -1, 0, NULL, 'null') " +
-            "ON CONFLICT (run_seq, name) DO NOTHING", new { runSeq, name, kind }, ct);
-        var metric = await c.First<MetricRowData>(t, $"SELECT {MetricColumns} FROM metrics WHERE run_seq = @runSeq AND name = @name{db.Dialect.ForUpdate}",
-            new { runSeq, name }, ct) ?? throw new InvalidOperationException($"Metric '{name}' vanished inside its transaction.");
+            $"ON CONFLICT (run_seq, name) DO UPDATE SET count = metrics.count RETURNING {MetricColumns}", new { runSeq, name, kind }, ct)
+            ?? throw new InvalidOperationException($"Metric '{name}' was neither found nor created.");
         if (metric.Kind != kind)
             throw new LoomException(ErrorCodes.InvalidRequest, $"Metric '{name}' holds {metric.Kind} values; it cannot take {kind} values.");
         return metric;
@@ -140,15 +142,13 @@ public sealed class SqlMetricStore(LoomDatabase db) : IMetricStore
     /// </summary>
     private static async Task AppendBlocksAsync(DbConnection c, DbTransaction t, MetricRowData metric, StoredPoint[] points, List<BlockRow> blocks, CancellationToken ct)
     {
-        var tail = metric.Count == 0 ? [] : await c.Query<TailBlock>(t,
-            $"SELECT seq, count FROM metric_blocks WHERE metric_id = @Id ORDER BY seq DESC LIMIT {CompactAfter}", new { metric.Id }, ct);
-        var nextSeq = tail.Count > 0 ? tail[0].Seq + 1 : 0;
-        var partial = tail.TakeWhile(b => b.Count < MetricBlocks.Capacity).ToList();
+        var nextSeq = metric.BlockCount;
         var pending = points.AsMemory();
-        if (partial.Count >= CompactAfter - 1)
+        var tail = metric.PartialTail;
+        if (tail >= CompactAfter - 1)
         {
-            var firstSeq = partial[^1].Seq;
-            var merged = new List<StoredPoint>(partial.Sum(b => (int)b.Count) + points.Length);
+            var firstSeq = metric.BlockCount - tail;
+            var merged = new List<StoredPoint>(MetricBlocks.Capacity * 2);
             foreach (var block in await c.Query<BlockData>(t, "SELECT data FROM metric_blocks WHERE metric_id = @Id AND seq >= @firstSeq ORDER BY seq",
                          new { metric.Id, firstSeq }, ct))
                 merged.AddRange(MetricBlocks.Decode(block.Data).ToArray());
@@ -156,13 +156,19 @@ public sealed class SqlMetricStore(LoomDatabase db) : IMetricStore
             await c.Execute(t, "DELETE FROM metric_blocks WHERE metric_id = @Id AND seq >= @firstSeq", new { metric.Id, firstSeq }, ct);
             pending = merged.ToArray();
             nextSeq = firstSeq;
+            tail = 0;
         }
+        var added = 0;
         while (pending.Length > 0)
         {
             var take = Math.Min(MetricBlocks.Capacity, pending.Length);
             blocks.Add(ToRow(metric.Id, nextSeq++, pending.Span[..take]));
             pending = pending[take..];
+            added++;
         }
+        var lastIsPartial = blocks[^1].Count < MetricBlocks.Capacity;
+        metric.PartialTail = !lastIsPartial ? 0 : added == 1 ? tail + 1 : 1;
+        metric.BlockCount = nextSeq;
     }
 
     private static BlockRow ToRow(long metricId, long seq, ReadOnlySpan<StoredPoint> points)
@@ -178,9 +184,11 @@ public sealed class SqlMetricStore(LoomDatabase db) : IMetricStore
         metric.Count += added;
         if (newer) { metric.LastStep = step; metric.LastMs = timeMs; metric.LastJson = json; }
         return newer
-            ? c.Execute(t, "UPDATE metrics SET count = @Count, last_step = @step, last_ms = @timeMs, last_value = @number, last_json = @json WHERE id = @Id",
-                new { metric.Count, step, timeMs, number = value is { } v && !double.IsNaN(v) ? v : (double?)null, json, metric.Id }, ct)
-            : c.Execute(t, "UPDATE metrics SET count = @Count WHERE id = @Id", new { metric.Count, metric.Id }, ct);
+            ? c.Execute(t, "UPDATE metrics SET count = @Count, last_step = @step, last_ms = @timeMs, last_value = @number, last_json = @json, " +
+                "block_count = @BlockCount, partial_tail = @PartialTail WHERE id = @Id",
+                new { metric.Count, step, timeMs, number = value is { } v && !double.IsNaN(v) ? v : (double?)null, json, metric.BlockCount, metric.PartialTail, metric.Id }, ct)
+            : c.Execute(t, "UPDATE metrics SET count = @Count, block_count = @BlockCount, partial_tail = @PartialTail WHERE id = @Id",
+                new { metric.Count, metric.BlockCount, metric.PartialTail, metric.Id }, ct);
     }
 
     private sealed class MetricRowData
@@ -192,12 +200,8 @@ public sealed class SqlMetricStore(LoomDatabase db) : IMetricStore
         public long LastStep { get; set; }
         public long LastMs { get; set; }
         public string LastJson { get; set; } = "null";
-    }
-
-    private sealed class TailBlock
-    {
-        public long Seq { get; set; }
-        public long Count { get; set; }
+        public long BlockCount { get; set; }
+        public long PartialTail { get; set; }
     }
 
     private sealed class BlockData

@@ -34,7 +34,7 @@ public sealed class PostgresServer : IAsyncDisposable
         await RunAsPostgres("initdb", "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync");
         var port = FreePort.Next();
         await RunAsPostgres("pg_ctl", "-D", data, "-l", Path.Combine(folder.Path, "log.txt"), "-w", "-t", "60",
-            "-o", $"-p {port} -k {folder.Path} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off", "start");
+            "-o", $"-p {port} -k {folder.Path} -c listen_addresses=127.0.0.1 -c max_connections=400 -c fsync=off -c full_page_writes=off", "start");
         return new PostgresServer(folder, port);
     }
 

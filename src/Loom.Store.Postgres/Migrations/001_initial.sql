@@ -64,6 +64,8 @@ CREATE TABLE metrics (
     last_ms BIGINT NOT NULL,
     last_value DOUBLE PRECISION,
     last_json TEXT NOT NULL,
+    block_count BIGINT NOT NULL DEFAULT 0,
+    partial_tail BIGINT NOT NULL DEFAULT 0,
     UNIQUE (run_seq, name)
 );
 CREATE INDEX metrics_by_value ON metrics (name, last_value);

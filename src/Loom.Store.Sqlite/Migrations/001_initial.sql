@@ -64,6 +64,8 @@ CREATE TABLE metrics (
     last_ms INTEGER NOT NULL,
     last_value REAL,
     last_json TEXT NOT NULL,
+    block_count INTEGER NOT NULL DEFAULT 0,
+    partial_tail INTEGER NOT NULL DEFAULT 0,
     UNIQUE (run_seq, name)
 );
 CREATE INDEX metrics_by_value ON metrics (name, last_value);
