@@ -20,6 +20,7 @@ public sealed class SqliteDatabase : LoomDatabase
         {
             DataSource = path,
             Pooling = true,
+            // Also how long a statement waits on a lock (Microsoft.Data.Sqlite retries SQLITE_BUSY until then).
             DefaultTimeout = 30,
         }.ToString();
         _writes = new SqliteWriteQueue(OpenWriterAsync);
@@ -65,8 +66,5 @@ public sealed class SqliteDatabase : LoomDatabase
         connection.CreateFunction("loom_number", (string? text) =>
             text is not null && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) ? number : (double?)null,
             isDeterministic: true);
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA busy_timeout=30000; PRAGMA foreign_keys=OFF;";
-        command.ExecuteNonQuery();
     }
 }
