@@ -27,7 +27,8 @@ public sealed class SqlMetricStore(LoomDatabase db) : IMetricStore
                 return JsonSerializer.Deserialize(earlier, LoomJsonContext.Default.MetricBatchResult)!;
             int points = 0, rowCount = 0;
             var blocks = new List<BlockRow>();
-            foreach (var series in scalars)
+            // Metric rows are locked in name order, so two batches naming the same metrics cannot deadlock.
+            foreach (var series in scalars.OrderBy(s => s.Name, StringComparer.Ordinal))
             {
                 var metric = await GetOrCreateAsync(c, t, runSeq, series.Name, MetricKinds.Scalar, cancellationToken);
                 var stored = Resolve(series, metric.Count);
@@ -38,7 +39,7 @@ public sealed class SqlMetricStore(LoomDatabase db) : IMetricStore
             }
             await db.Bulk.InsertBlocksAsync(c, t, blocks, cancellationToken);
             var rowValues = new List<RowValueRow>();
-            foreach (var series in rows)
+            foreach (var series in rows.OrderBy(s => s.Name, StringComparer.Ordinal))
             {
                 var metric = await GetOrCreateAsync(c, t, runSeq, series.Name, series.Kind, cancellationToken);
                 RowValueRow? latest = null;

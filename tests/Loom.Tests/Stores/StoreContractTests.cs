@@ -118,6 +118,17 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Batches_naming_the_same_metrics_in_opposite_orders_do_not_deadlock()
+    {
+        var run = await NewRun();
+        var metrics = new SqlMetricStore(_db);
+        await Task.WhenAll(Enumerable.Range(0, 12).Select(i => Task.Run(() => metrics.AppendAsync(_workspace, run.Seq,
+            i % 2 == 0 ? [Series("a", 50), Series("b", 50)] : [Series("b", 50), Series("a", 50)], [], null, 0, CancellationToken.None))));
+        Assert.Equal(600, (await metrics.FindAsync(run.Seq, "a", CancellationToken.None))!.Count);
+        Assert.Equal(600, (await metrics.FindAsync(run.Seq, "b", CancellationToken.None))!.Count);
+    }
+
+    [Fact]
     public async Task A_failing_write_among_concurrent_ones_fails_alone()
     {
         var run = await NewRun();
