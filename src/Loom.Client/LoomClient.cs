@@ -33,6 +33,8 @@ public sealed class LoomClient : IDisposable
         Metrics = new MetricsClient(transport);
         Artifacts = new ArtifactsClient(transport);
         Logs = new LogsClient(transport);
+        Snapshots = new SnapshotsClient(transport);
+        Environments = new EnvironmentsClient(transport);
         Transport = transport;
     }
 
@@ -52,6 +54,10 @@ public sealed class LoomClient : IDisposable
     public ArtifactsClient Artifacts { get; }
 
     public LogsClient Logs { get; }
+
+    public SnapshotsClient Snapshots { get; }
+
+    public EnvironmentsClient Environments { get; }
 
     private LoomHttp Transport { get; }
 

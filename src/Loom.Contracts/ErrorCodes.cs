@@ -20,7 +20,12 @@ public static class ErrorCodes
     public const string MetricNotFound = "metric_not_found";
     public const string ArtifactNotFound = "artifact_not_found";
     public const string LogNotFound = "log_not_found";
+    public const string SnapshotNotFound = "snapshot_not_found";
+    public const string SnapshotIncomplete = "snapshot_incomplete";
+    public const string SnapshotTooLarge = "snapshot_too_large";
+    public const string HashMismatch = "hash_mismatch";
     public const string TokenNotFound = "token_not_found";
+    public const string EnvironmentNotFound = "environment_not_found";
     public const string MethodNotAllowed = "method_not_allowed";
     public const string WorkspaceExists = "workspace_exists";
     public const string WorkspaceNotEmpty = "workspace_not_empty";
@@ -32,6 +37,8 @@ public static class ErrorCodes
     public const string BatchTooLarge = "batch_too_large";
     public const string PayloadTooLarge = "payload_too_large";
     public const string IdempotencyKeyReused = "idempotency_key_reused";
+    public const string InvalidEnvironment = "invalid_environment";
+    public const string EnvironmentReserved = "environment_reserved";
     public const string InternalError = "internal_error";
     public const string Unavailable = "unavailable";
 
@@ -41,11 +48,11 @@ public static class ErrorCodes
         Unauthorized => 401,
         Forbidden => 403,
         NotFound or WorkspaceNotFound or ExperimentNotFound or RunNotFound or MetricNotFound
-            or ArtifactNotFound or LogNotFound or TokenNotFound => 404,
+            or ArtifactNotFound or LogNotFound or TokenNotFound or EnvironmentNotFound or SnapshotNotFound => 404,
         MethodNotAllowed => 405,
         WorkspaceExists or WorkspaceNotEmpty or ParamImmutable or PropertyImmutable
-            or InvalidStatusTransition or LogOffsetConflict or LogOffsetGap => 409,
-        BatchTooLarge or PayloadTooLarge => 413,
+            or InvalidStatusTransition or LogOffsetConflict or LogOffsetGap or EnvironmentReserved or SnapshotIncomplete => 409,
+        BatchTooLarge or PayloadTooLarge or SnapshotTooLarge => 413,
         IdempotencyKeyReused => 422,
         InternalError => 500,
         Unavailable => 503,

@@ -1,7 +1,9 @@
 using Loom.Blobs;
 using Loom.Contracts;
+using Loom.Core.Environments;
 using Loom.Core.Hosting;
 using Loom.Core.Identity;
+using Loom.Core.Snapshots;
 using Loom.Core.Tracking;
 using Loom.Core.Workspaces;
 using Loom.Store;
@@ -86,6 +88,8 @@ public static class LoomServer
         services.AddIdentity();
         services.AddWorkspaces();
         services.AddTracking();
+        services.AddSnapshots();
+        services.AddEnvironments();
 
         var app = builder.Build();
         app.Services.GetRequiredService<LoomDatabase>().MigrateAsync(CancellationToken.None).GetAwaiter().GetResult();
@@ -99,6 +103,8 @@ public static class LoomServer
         app.MapIdentity();
         app.MapWorkspaces();
         app.MapTracking();
+        app.MapSnapshots();
+        app.MapEnvironments();
         return app;
     }
 

@@ -55,6 +55,9 @@ public sealed class SqlWorkspaceStore(LoomDatabase db) : IWorkspaceStore
                 "DELETE FROM runs WHERE workspace_id = @workspaceId",
                 "DELETE FROM experiments WHERE workspace_id = @workspaceId",
                 "DELETE FROM idempotency WHERE workspace_id = @workspaceId",
+                "DELETE FROM environments WHERE workspace_id = @workspaceId",
+                "DELETE FROM environment_names WHERE workspace_id = @workspaceId",
+                "DELETE FROM snapshots WHERE workspace_id = @workspaceId",
                 "DELETE FROM workspaces WHERE id = @workspaceId",
             ];
             foreach (var sql in statements) await c.Execute(t, sql, new { workspaceId }, cancellationToken);

@@ -1,5 +1,7 @@
+using Loom.Core.Environments;
 using Loom.Core.Hosting;
 using Loom.Core.Identity;
+using Loom.Core.Snapshots;
 using Loom.Core.Tracking;
 using Loom.Core.Workspaces;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,6 +18,8 @@ public static class StoreExtensions
         .AddSingleton<IRunStore, SqlRunStore>()
         .AddSingleton<IMetricStore, SqlMetricStore>()
         .AddSingleton<IArtifactStore, SqlArtifactStore>()
+        .AddSingleton<ISnapshotStore, SqlSnapshotStore>()
         .AddSingleton<ILogStore, SqlLogStore>()
+        .AddSingleton<IEnvironmentStore, SqlEnvironmentStore>()
         .AddSingleton<IMaintenanceStore, SqlMaintenanceStore>();
 }

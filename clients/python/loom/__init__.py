@@ -17,11 +17,12 @@ from ._errors import (BadRequestError, ConflictError, ForbiddenError, LoomConnec
 from ._shutdown import flush_all
 from .client import Client
 from .run import Run, get_run, start_run
+from . import _snapshot as snapshot
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "Run", "start_run", "get_run", "Client", "flush_all",
+    "Run", "start_run", "get_run", "Client", "flush_all", "snapshot",
     "LoomError", "LoomConnectionError", "BadRequestError", "UnauthorizedError", "ForbiddenError",
     "NotFoundError", "ConflictError", "PayloadTooLargeError", "UnprocessableEntityError",
     "RequestTimeoutError", "RateLimitError", "ServerError",

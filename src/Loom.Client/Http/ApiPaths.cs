@@ -15,6 +15,10 @@ internal static class ApiPaths
 
     public static string Run(string workspace, string runId) => $"{Runs(workspace)}/{Escape(runId)}";
 
+    public static string Environments(string workspace) => $"{Workspace(workspace)}/environments";
+
+    public static string Environment(string workspace, string name) => $"{Environments(workspace)}/{Escape(name)}";
+
     public static string Tokens => "api/v1/tokens";
 
     public static string Escape(string segment) => Uri.EscapeDataString(segment);

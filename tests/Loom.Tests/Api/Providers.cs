@@ -29,3 +29,11 @@ public sealed class ArtifactApiOnPostgres(PostgresFixture pg) : ArtifactApiTests
 public sealed class LogApiOnSqlite : LogApiTests { protected override Task<string?> DatabaseAsync() => Task.FromResult<string?>(null); }
 [Collection("postgres")]
 public sealed class LogApiOnPostgres(PostgresFixture pg) : LogApiTests { protected override async Task<string?> DatabaseAsync() => await pg.Server.CreateDatabaseAsync(); }
+
+public sealed class EnvironmentApiOnSqlite : Environments.EnvironmentApiTests { protected override Task<string?> DatabaseAsync() => Task.FromResult<string?>(null); }
+[Collection("postgres")]
+public sealed class EnvironmentApiOnPostgres(PostgresFixture pg) : Environments.EnvironmentApiTests { protected override async Task<string?> DatabaseAsync() => await pg.Server.CreateDatabaseAsync(); }
+
+public sealed class SnapshotApiOnSqlite : Snapshots.SnapshotApiTests { protected override Task<string?> DatabaseAsync() => Task.FromResult<string?>(null); }
+[Collection("postgres")]
+public sealed class SnapshotApiOnPostgres(PostgresFixture pg) : Snapshots.SnapshotApiTests { protected override async Task<string?> DatabaseAsync() => await pg.Server.CreateDatabaseAsync(); }

@@ -27,6 +27,21 @@ public abstract class WorkspaceApiTests : ApiTestBase
     }
 
     [Fact]
+    public async Task A_recreated_workspace_inherits_nothing_from_a_deleted_one()
+    {
+        await HttpAssert.Status(HttpStatusCode.Created, await Post("/api/v1/workspaces", new CreateWorkspaceRequest("again")));
+        await HttpAssert.Status(HttpStatusCode.Created, await Post("/api/v1/workspaces/again/environments",
+            new { name = "sklearn", python = new { requirements = new[] { "numpy" } } }));
+        await HttpAssert.Status(HttpStatusCode.Created, await Post("/api/v1/workspaces/again/runs", new { experiment = "x" }));
+        await HttpAssert.Status(HttpStatusCode.NoContent, await Http.DeleteAsync("/api/v1/workspaces/again?force=true"));
+        await HttpAssert.Status(HttpStatusCode.Created, await Post("/api/v1/workspaces", new CreateWorkspaceRequest("again")));
+        var environments = await Http.GetStringAsync("/api/v1/workspaces/again/environments");
+        Assert.DoesNotContain("sklearn", environments);
+        Assert.Empty((await Get<ListResult<RunDto>>("/api/v1/workspaces/again/runs")).Value);
+        await HttpAssert.Problem(HttpStatusCode.NotFound, ErrorCodes.ExperimentNotFound, await Http.GetAsync("/api/v1/workspaces/again/experiments/x"));
+    }
+
+    [Fact]
     public async Task An_empty_workspace_deletes_without_force()
     {
         await HttpAssert.Status(HttpStatusCode.Created, await Post("/api/v1/workspaces", new CreateWorkspaceRequest("empty")));

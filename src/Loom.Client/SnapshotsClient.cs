@@ -1,0 +1,117 @@
+using System.Net.Http.Headers;
+using Loom.Client.Http;
+using Loom.Client.Snapshots;
+using Loom.Contracts;
+
+namespace Loom.Client;
+
+/// <summary>Code snapshots: content-addressed uploads of a source folder, manifests, file and zip downloads.</summary>
+public sealed class SnapshotsClient
+{
+    private const int MissingBatch = 10_000;
+    private const int LargestListed = 5;
+    private readonly LoomHttp http;
+
+    internal SnapshotsClient(LoomHttp http) => this.http = http;
+
+    /// <summary>
+    /// Snapshots <paramref name="folder"/>: walks it with its ignore rules, hashes files (reading only those the hash
+    /// cache does not know), uploads the blobs the server lacks and stores the manifest.
+    /// </summary>
+    public async Task<SnapshotResult> CreateFromFolderAsync(string workspace, string folder, SnapshotUploadOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        options ??= new SnapshotUploadOptions();
+        var files = SnapshotWalker.Walk(folder);
+        CheckLimits(files, options);
+        var cache = HashCache.Load(folder, options.CacheFolder);
+        var entries = new List<SnapshotEntryDto>(files.Count);
+        var hashed = 0;
+        foreach (var file in files)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var sha = cache.Find(file);
+            if (sha is null)
+            {
+                sha = HashCache.HashFile(file.FullPath);
+                cache.Set(file, sha);
+                hashed++;
+            }
+            entries.Add(new SnapshotEntryDto(file.Path, file.Size, file.Mode, sha));
+        }
+        cache.Save(files);
+
+        var byHash = new Dictionary<string, SnapshotFile>(StringComparer.Ordinal);
+        for (var i = 0; i < files.Count; i++) byHash.TryAdd(entries[i].Sha256, files[i]);
+        var missing = new List<string>();
+        foreach (var batch in byHash.Keys.Chunk(MissingBatch))
+            missing.AddRange(await MissingAsync(workspace, batch, cancellationToken));
+        long uploadedBytes = 0;
+        await Parallel.ForEachAsync(missing, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Parallelism), CancellationToken = cancellationToken },
+            async (sha, ct) =>
+            {
+                var file = byHash[sha];
+                await using var stream = new FileStream(file.FullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16, useAsync: true);
+                var blob = await UploadBlobAsync(workspace, sha, stream, ct);
+                Interlocked.Add(ref uploadedBytes, blob.Size);
+            });
+        var created = await CreateAsync(workspace, entries, cancellationToken);
+        return new SnapshotResult(created.Id, created.Files, created.Bytes, missing.Count, uploadedBytes, hashed);
+    }
+
+    /// <summary><c>POST /snapshots/missing</c>: which of <paramref name="sha256"/> the server lacks.</summary>
+    public async Task<IReadOnlyList<string>> MissingAsync(string workspace, IReadOnlyList<string> sha256, CancellationToken cancellationToken = default) =>
+        (await http.SendJsonAsync<MissingBlobsDto>(HttpMethod.Post, $"{Snapshots(workspace)}/missing", new MissingBlobsRequest(sha256),
+            idempotencyKey: null, retryable: true, cancellationToken)).Missing;
+
+    /// <summary><c>PUT /blobs/{sha256}</c>: uploads bytes that must hash to <paramref name="sha256"/>; retried when the stream can seek back.</summary>
+    public async Task<BlobDto> UploadBlobAsync(string workspace, string sha256, Stream content, CancellationToken cancellationToken = default)
+    {
+        var start = content.CanSeek ? content.Position : 0;
+        using var response = await http.SendAsync(() =>
+        {
+            if (content.CanSeek) content.Position = start;
+            var body = new StreamContent(content);
+            body.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+            return new HttpRequestMessage(HttpMethod.Put, http.Url($"{ApiPaths.Workspace(workspace)}/blobs/{ApiPaths.Escape(sha256)}")) { Content = body };
+        }, retryable: content.CanSeek, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        return await LoomHttp.ReadJsonAsync<BlobDto>(response, cancellationToken);
+    }
+
+    /// <summary><c>POST /snapshots</c>: stores a manifest whose blobs are uploaded (safe to retry: the same manifest is the same snapshot).</summary>
+    public Task<SnapshotCreatedDto> CreateAsync(string workspace, IReadOnlyList<SnapshotEntryDto> entries, CancellationToken cancellationToken = default) =>
+        http.SendJsonAsync<SnapshotCreatedDto>(HttpMethod.Post, Snapshots(workspace), new CreateSnapshotRequest(entries),
+            idempotencyKey: null, retryable: true, cancellationToken);
+
+    public Task<SnapshotDto> GetAsync(string workspace, string id, CancellationToken cancellationToken = default) =>
+        http.GetAsync<SnapshotDto>($"{Snapshots(workspace)}/{ApiPaths.Escape(id)}", cancellationToken);
+
+    /// <summary>Copies one file of a snapshot into <paramref name="destination"/>.</summary>
+    public Task DownloadFileAsync(string workspace, string id, string path, Stream destination, CancellationToken cancellationToken = default) =>
+        CopyAsync($"{Snapshots(workspace)}/{ApiPaths.Escape(id)}/files/{ApiPaths.EscapePath(path)}", destination, cancellationToken);
+
+    /// <summary>Copies the snapshot as a zip into <paramref name="destination"/>.</summary>
+    public Task DownloadZipAsync(string workspace, string id, Stream destination, CancellationToken cancellationToken = default) =>
+        CopyAsync($"{Snapshots(workspace)}/{ApiPaths.Escape(id)}/zip", destination, cancellationToken);
+
+    private async Task CopyAsync(string url, Stream destination, CancellationToken cancellationToken)
+    {
+        using var response = await http.SendAsync(() => new HttpRequestMessage(HttpMethod.Get, http.Url(url)),
+            retryable: true, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        await using var source = await response.Content.ReadAsStreamAsync(cancellationToken);
+        await source.CopyToAsync(destination, cancellationToken);
+    }
+
+    private static void CheckLimits(IReadOnlyList<SnapshotFile> files, SnapshotUploadOptions options)
+    {
+        var bytes = files.Sum(f => f.Size);
+        if (files.Count <= options.MaxFiles && bytes <= options.MaxBytes) return;
+        var largest = string.Join(", ", files.OrderByDescending(f => f.Size).ThenBy(f => f.Path, StringComparer.Ordinal)
+            .Take(LargestListed).Select(f => $"{f.Path} ({f.Size} bytes)"));
+        throw new LoomValidationException(413, ErrorCodes.SnapshotTooLarge,
+            $"The snapshot has {files.Count} files and {bytes} bytes; the limits are {options.MaxFiles} files and {options.MaxBytes} bytes. " +
+            $"Largest files: {largest}. Leave files out with .amlignore, .loomignore or .gitignore.");
+    }
+
+    private static string Snapshots(string workspace) => $"{ApiPaths.Workspace(workspace)}/snapshots";
+}
