@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
 using Loom.Cli.Commands;
+using Loom.Cli.Commands.Computes;
 using Loom.Cli.Commands.Environments;
 using Loom.Cli.Commands.Experiment;
 using Loom.Cli.Commands.Login;
@@ -24,6 +25,7 @@ public static class LoomCli
         root.Subcommands.Add(new ExperimentCommand(context));
         root.Subcommands.Add(new RunCommand(context));
         root.Subcommands.Add(new EnvironmentCommand(context));
+        root.Subcommands.Add(new ComputeCommand(context));
         root.Subcommands.Add(new TokenCommand(context));
         root.Subcommands.Add(new ServerCommand());
         return root;

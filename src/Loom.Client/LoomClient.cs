@@ -35,6 +35,7 @@ public sealed class LoomClient : IDisposable
         Logs = new LogsClient(transport);
         Snapshots = new SnapshotsClient(transport);
         Environments = new EnvironmentsClient(transport);
+        Computes = new ComputeClient(transport);
         Transport = transport;
     }
 
@@ -58,6 +59,8 @@ public sealed class LoomClient : IDisposable
     public SnapshotsClient Snapshots { get; }
 
     public EnvironmentsClient Environments { get; }
+
+    public ComputeClient Computes { get; }
 
     private LoomHttp Transport { get; }
 

@@ -39,6 +39,9 @@ public static class ErrorCodes
     public const string IdempotencyKeyReused = "idempotency_key_reused";
     public const string InvalidEnvironment = "invalid_environment";
     public const string EnvironmentReserved = "environment_reserved";
+    public const string InvalidCompute = "invalid_compute";
+    public const string ComputeNotFound = "compute_not_found";
+    public const string ComputeExists = "compute_exists";
     public const string InternalError = "internal_error";
     public const string Unavailable = "unavailable";
 
@@ -48,10 +51,10 @@ public static class ErrorCodes
         Unauthorized => 401,
         Forbidden => 403,
         NotFound or WorkspaceNotFound or ExperimentNotFound or RunNotFound or MetricNotFound
-            or ArtifactNotFound or LogNotFound or TokenNotFound or EnvironmentNotFound or SnapshotNotFound => 404,
+            or ArtifactNotFound or LogNotFound or TokenNotFound or EnvironmentNotFound or SnapshotNotFound or ComputeNotFound => 404,
         MethodNotAllowed => 405,
         WorkspaceExists or WorkspaceNotEmpty or ParamImmutable or PropertyImmutable
-            or InvalidStatusTransition or LogOffsetConflict or LogOffsetGap or EnvironmentReserved or SnapshotIncomplete => 409,
+            or InvalidStatusTransition or LogOffsetConflict or LogOffsetGap or EnvironmentReserved or SnapshotIncomplete or ComputeExists => 409,
         BatchTooLarge or PayloadTooLarge or SnapshotTooLarge => 413,
         IdempotencyKeyReused => 422,
         InternalError => 500,

@@ -1,5 +1,6 @@
 using Loom.Blobs;
 using Loom.Contracts;
+using Loom.Core.Compute;
 using Loom.Core.Environments;
 using Loom.Core.Hosting;
 using Loom.Core.Identity;
@@ -90,6 +91,7 @@ public static class LoomServer
         services.AddTracking();
         services.AddSnapshots();
         services.AddEnvironments();
+        services.AddComputes();
 
         var app = builder.Build();
         app.Services.GetRequiredService<LoomDatabase>().MigrateAsync(CancellationToken.None).GetAwaiter().GetResult();
@@ -105,6 +107,7 @@ public static class LoomServer
         app.MapTracking();
         app.MapSnapshots();
         app.MapEnvironments();
+        app.MapComputes();
         return app;
     }
 

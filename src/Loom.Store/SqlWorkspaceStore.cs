@@ -57,6 +57,7 @@ public sealed class SqlWorkspaceStore(LoomDatabase db) : IWorkspaceStore
                 "DELETE FROM idempotency WHERE workspace_id = @workspaceId",
                 "DELETE FROM environments WHERE workspace_id = @workspaceId",
                 "DELETE FROM environment_names WHERE workspace_id = @workspaceId",
+                "DELETE FROM computes WHERE workspace_id = @workspaceId",
                 "DELETE FROM snapshots WHERE workspace_id = @workspaceId",
                 "DELETE FROM workspaces WHERE id = @workspaceId",
             ];

@@ -1,3 +1,4 @@
+using Loom.Core.Compute;
 using Loom.Core.Environments;
 using Loom.Core.Hosting;
 using Loom.Core.Identity;
@@ -21,5 +22,6 @@ public static class StoreExtensions
         .AddSingleton<ISnapshotStore, SqlSnapshotStore>()
         .AddSingleton<ILogStore, SqlLogStore>()
         .AddSingleton<IEnvironmentStore, SqlEnvironmentStore>()
+        .AddSingleton<IComputeStore, SqlComputeStore>()
         .AddSingleton<IMaintenanceStore, SqlMaintenanceStore>();
 }

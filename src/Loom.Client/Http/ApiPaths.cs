@@ -19,6 +19,10 @@ internal static class ApiPaths
 
     public static string Environment(string workspace, string name) => $"{Environments(workspace)}/{Escape(name)}";
 
+    public static string Computes(string workspace) => $"{Workspace(workspace)}/computes";
+
+    public static string Compute(string workspace, string name) => $"{Computes(workspace)}/{Escape(name)}";
+
     public static string Tokens => "api/v1/tokens";
 
     public static string Escape(string segment) => Uri.EscapeDataString(segment);

@@ -34,6 +34,10 @@ public sealed class EnvironmentApiOnSqlite : Environments.EnvironmentApiTests { 
 [Collection("postgres")]
 public sealed class EnvironmentApiOnPostgres(PostgresFixture pg) : Environments.EnvironmentApiTests { protected override async Task<string?> DatabaseAsync() => await pg.Server.CreateDatabaseAsync(); }
 
+public sealed class ComputeApiOnSqlite : Compute.ComputeApiTests { protected override Task<string?> DatabaseAsync() => Task.FromResult<string?>(null); }
+[Collection("postgres")]
+public sealed class ComputeApiOnPostgres(PostgresFixture pg) : Compute.ComputeApiTests { protected override async Task<string?> DatabaseAsync() => await pg.Server.CreateDatabaseAsync(); }
+
 public sealed class SnapshotApiOnSqlite : Snapshots.SnapshotApiTests { protected override Task<string?> DatabaseAsync() => Task.FromResult<string?>(null); }
 [Collection("postgres")]
 public sealed class SnapshotApiOnPostgres(PostgresFixture pg) : Snapshots.SnapshotApiTests { protected override async Task<string?> DatabaseAsync() => await pg.Server.CreateDatabaseAsync(); }
