@@ -6,34 +6,13 @@ using Loom.TestKit;
 namespace Loom.Tests.Cli;
 
 /// <summary>The loom CLI run as a separate process against a real server, as a user runs it.</summary>
-public sealed class CliTests : IAsyncLifetime, IDisposable
+public sealed class CliTests : CliTestBase
 {
-    private readonly TempDirectory _home = new("loom-home");
-    private LoomTestServer _server = null!;
-    private CliProcess _cli = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await LoomTestServer.StartAsync();
-        _cli = new CliProcess(_home.Path);
-        _cli.Environment["LOOM_URL"] = _server.Url.ToString();
-        _cli.Environment["LOOM_TOKEN"] = _server.AdminToken;
-    }
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
-    public void Dispose() => _home.Dispose();
-
-    private async Task<CliResult> Ok(params string[] args)
-    {
-        var result = await _cli.RunAsync(args);
-        Assert.True(result.ExitCode == 0, result.ToString());
-        return result;
-    }
 
     private async Task<RunDto> RunWithMetrics(string experiment, double accuracy)
     {
-        var run = await _server.Client.Runs.CreateAsync("default", new CreateRunRequest(experiment, Params: new() { ["lr"] = "0.1" }, Tags: new() { ["stage"] = "dev" }));
-        await _server.Client.Metrics.LogAsync("default", run.Id, new MetricBatch([new MetricPoint("accuracy", 0.1, 0), new MetricPoint("accuracy", accuracy, 1)]));
+        var run = await Server.Client.Runs.CreateAsync("default", new CreateRunRequest(experiment, Params: new() { ["lr"] = "0.1" }, Tags: new() { ["stage"] = "dev" }));
+        await Server.Client.Metrics.LogAsync("default", run.Id, new MetricBatch([new MetricPoint("accuracy", 0.1, 0), new MetricPoint("accuracy", accuracy, 1)]));
         return run;
     }
 
@@ -75,18 +54,18 @@ public sealed class CliTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Failures_exit_1_and_usage_errors_exit_2_with_a_clear_message()
     {
-        var missing = await _cli.RunAsync("run", "show", "no-such-run");
+        var missing = await Cli.RunAsync("run", "show", "no-such-run");
         Assert.Equal(1, missing.ExitCode);
         Assert.Contains("run_not_found", missing.Stderr);
         Assert.DoesNotContain("   at ", missing.Stderr);
-        var badFilter = await _cli.RunAsync("run", "list", "--filter", "metrics.x >> 1");
+        var badFilter = await Cli.RunAsync("run", "list", "--filter", "metrics.x >> 1");
         Assert.Equal(1, badFilter.ExitCode);
         Assert.Contains("invalid_filter", badFilter.Stderr);
-        Assert.Equal(2, (await _cli.RunAsync("run", "list", "--output", "xml")).ExitCode);
-        Assert.Equal(2, (await _cli.RunAsync("run", "show")).ExitCode);
-        Assert.Equal(2, (await _cli.RunAsync("workspace", "explode")).ExitCode);
-        _cli.Environment["LOOM_URL"] = $"http://127.0.0.1:{FreePort.Next()}";
-        var unreachable = await _cli.RunAsync("workspace", "list");
+        Assert.Equal(2, (await Cli.RunAsync("run", "list", "--output", "xml")).ExitCode);
+        Assert.Equal(2, (await Cli.RunAsync("run", "show")).ExitCode);
+        Assert.Equal(2, (await Cli.RunAsync("workspace", "explode")).ExitCode);
+        Cli.Environment["LOOM_URL"] = $"http://127.0.0.1:{FreePort.Next()}";
+        var unreachable = await Cli.RunAsync("workspace", "list");
         Assert.Equal(1, unreachable.ExitCode);
         Assert.Contains("cannot reach", unreachable.Stderr);
     }
@@ -97,13 +76,13 @@ public sealed class CliTests : IAsyncLifetime, IDisposable
         await Ok("workspace", "create", "team-a", "--description", "Team A");
         Assert.Contains("team-a", (await Ok("workspace", "list")).Stdout);
         Assert.Contains("Team A", (await Ok("workspace", "show", "team-a")).Stdout);
-        var exists = await _cli.RunAsync("workspace", "create", "team-a");
+        var exists = await Cli.RunAsync("workspace", "create", "team-a");
         Assert.Equal(1, exists.ExitCode);
         Assert.Contains("workspace_exists", exists.Stderr);
-        await _server.Client.Runs.CreateAsync("team-a", new CreateRunRequest("exp1"));
+        await Server.Client.Runs.CreateAsync("team-a", new CreateRunRequest("exp1"));
         Assert.Contains("exp1", (await Ok("experiment", "list", "-w", "team-a")).Stdout);
         Assert.Contains("exp1", (await Ok("experiment", "show", "exp1", "--workspace", "team-a")).Stdout);
-        Assert.Equal(1, (await _cli.RunAsync("workspace", "delete", "team-a")).ExitCode);
+        Assert.Equal(1, (await Cli.RunAsync("workspace", "delete", "team-a")).ExitCode);
         await Ok("workspace", "delete", "team-a", "--force");
         Assert.DoesNotContain("team-a", (await Ok("workspace", "list")).Stdout);
     }
@@ -115,8 +94,8 @@ public sealed class CliTests : IAsyncLifetime, IDisposable
         var token = JsonDocument.Parse(created.Stdout).RootElement;
         var secret = token.GetProperty("token").GetString()!;
         Assert.Contains("reader", (await Ok("token", "list")).Stdout);
-        var asReader = new CliProcess(_home.Path);
-        asReader.Environment["LOOM_URL"] = _server.Url.ToString();
+        var asReader = new CliProcess(Home.Path);
+        asReader.Environment["LOOM_URL"] = Server.Url.ToString();
         asReader.Environment["LOOM_TOKEN"] = secret;
         var run = await RunWithMetrics("demo", 0.5);
         Assert.Equal(0, (await asReader.RunAsync("run", "show", run.Id)).ExitCode);
@@ -134,23 +113,23 @@ public sealed class CliTests : IAsyncLifetime, IDisposable
     {
         var run = await RunWithMetrics("demo", 0.5);
         await Ok("run", "tag", run.Id, "stage=prod", "owner=ana");
-        var tagged = await _server.Client.Runs.GetAsync("default", run.Id);
+        var tagged = await Server.Client.Runs.GetAsync("default", run.Id);
         Assert.Equal(("prod", "ana"), (tagged.Tags["stage"], tagged.Tags["owner"]));
-        await _server.Client.Logs.AppendAsync("default", run.Id, "std_log.txt", Encoding.UTF8.GetBytes("epoch 1\nepoch 2\n"), 0);
+        await Server.Client.Logs.AppendAsync("default", run.Id, "std_log.txt", Encoding.UTF8.GetBytes("epoch 1\nepoch 2\n"), 0);
         Assert.Contains("epoch 2", (await Ok("run", "logs", run.Id)).Stdout);
         var bytes = Enumerable.Range(0, 200_000).Select(i => (byte)i).ToArray();
-        await _server.Http.PutAsync($"/api/v1/workspaces/default/runs/{run.Id}/artifacts/outputs/model.bin", new ByteArrayContent(bytes));
-        await _server.Http.PutAsync($"/api/v1/workspaces/default/runs/{run.Id}/artifacts/outputs/sub/notes.txt", new StringContent("hi"));
-        var target = Path.Combine(_home.Path, "download");
+        await Server.Http.PutAsync($"/api/v1/workspaces/default/runs/{run.Id}/artifacts/outputs/model.bin", new ByteArrayContent(bytes));
+        await Server.Http.PutAsync($"/api/v1/workspaces/default/runs/{run.Id}/artifacts/outputs/sub/notes.txt", new StringContent("hi"));
+        var target = Path.Combine(Home.Path, "download");
         await Ok("run", "download", run.Id, "--output-dir", target);
         Assert.Equal(bytes, await File.ReadAllBytesAsync(Path.Combine(target, "outputs", "model.bin")));
         Assert.Equal("hi", await File.ReadAllTextAsync(Path.Combine(target, "outputs", "sub", "notes.txt")));
         await Ok("run", "cancel", run.Id);
-        Assert.Equal(RunStatus.Canceled, (await _server.Client.Runs.GetAsync("default", run.Id)).Status);
-        Assert.Equal(0, (await _cli.RunAsync("run", "cancel", run.Id)).ExitCode);
+        Assert.Equal(RunStatus.Canceled, (await Server.Client.Runs.GetAsync("default", run.Id)).Status);
+        Assert.Equal(0, (await Cli.RunAsync("run", "cancel", run.Id)).ExitCode);
         var finished = await RunWithMetrics("demo", 0.1);
-        await _server.Client.Runs.UpdateAsync("default", finished.Id, new UpdateRunRequest(Status: RunStatus.Completed));
-        var refused = await _cli.RunAsync("run", "cancel", finished.Id);
+        await Server.Client.Runs.UpdateAsync("default", finished.Id, new UpdateRunRequest(Status: RunStatus.Completed));
+        var refused = await Cli.RunAsync("run", "cancel", finished.Id);
         Assert.Equal(1, refused.ExitCode);
         Assert.Contains("invalid_status_transition", refused.Stderr);
     }
@@ -159,14 +138,14 @@ public sealed class CliTests : IAsyncLifetime, IDisposable
     public async Task Following_logs_prints_new_lines_and_ends_with_the_run()
     {
         var run = await RunWithMetrics("demo", 0.5);
-        await _server.Client.Logs.AppendAsync("default", run.Id, "std_log.txt", Encoding.UTF8.GetBytes("first line\n"), 0);
-        using var follow = _cli.Start("run", "logs", run.Id, "--follow");
+        await Server.Client.Logs.AppendAsync("default", run.Id, "std_log.txt", Encoding.UTF8.GetBytes("first line\n"), 0);
+        using var follow = Cli.Start("run", "logs", run.Id, "--follow");
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var output = follow.StandardOutput.ReadToEndAsync(timeout.Token);
         var deadline = DateTime.UtcNow.AddSeconds(20);
         await Task.Delay(1500, timeout.Token);
-        await _server.Client.Logs.AppendAsync("default", run.Id, "std_log.txt", Encoding.UTF8.GetBytes("second line\n"), 11);
-        await _server.Client.Runs.UpdateAsync("default", run.Id, new UpdateRunRequest(Status: RunStatus.Completed));
+        await Server.Client.Logs.AppendAsync("default", run.Id, "std_log.txt", Encoding.UTF8.GetBytes("second line\n"), 11);
+        await Server.Client.Runs.UpdateAsync("default", run.Id, new UpdateRunRequest(Status: RunStatus.Completed));
         await follow.WaitForExitAsync(timeout.Token);
         Assert.Equal(0, follow.ExitCode);
         var text = await output;
@@ -177,18 +156,18 @@ public sealed class CliTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Without_a_token_the_cli_uses_the_profile_or_the_local_servers_admin_token()
     {
-        var fromDataFolder = new CliProcess(_home.Path);
-        fromDataFolder.Environment["LOOM_URL"] = _server.Url.ToString();
-        fromDataFolder.Environment["LOOM_DATA"] = _server.DataDirectory;
+        var fromDataFolder = new CliProcess(Home.Path);
+        fromDataFolder.Environment["LOOM_URL"] = Server.Url.ToString();
+        fromDataFolder.Environment["LOOM_DATA"] = Server.DataDirectory;
         Assert.Equal(0, (await fromDataFolder.RunAsync("workspace", "list")).ExitCode);
 
-        var login = await _cli.RunAsync("login", "--url", _server.Url.ToString(), "--token", _server.AdminToken);
+        var login = await Cli.RunAsync("login", "--url", Server.Url.ToString(), "--token", Server.AdminToken);
         Assert.True(login.ExitCode == 0, login.ToString());
-        var profile = Path.Combine(_home.Path, ".config", "loom", "profile.json");
+        var profile = Path.Combine(Home.Path, ".config", "loom", "profile.json");
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(profile));
-        var fromProfile = new CliProcess(_home.Path);
+        var fromProfile = new CliProcess(Home.Path);
         Assert.Equal(0, (await fromProfile.RunAsync("workspace", "list")).ExitCode);
-        var badLogin = await _cli.RunAsync("login", "--url", _server.Url.ToString(), "--token", "loom_wrong");
+        var badLogin = await Cli.RunAsync("login", "--url", Server.Url.ToString(), "--token", "loom_wrong");
         Assert.Equal(1, badLogin.ExitCode);
     }
 }

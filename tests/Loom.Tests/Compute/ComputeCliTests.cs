@@ -4,30 +4,8 @@ using Loom.TestKit;
 namespace Loom.Tests.Compute;
 
 /// <summary><c>loom compute</c> run as a separate process against a real server.</summary>
-public sealed class ComputeCliTests : IAsyncLifetime, IDisposable
+public sealed class ComputeCliTests : CliTestBase
 {
-    private readonly TempDirectory _home = new("loom-home");
-    private LoomTestServer _server = null!;
-    private CliProcess _cli = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await LoomTestServer.StartAsync();
-        _cli = new CliProcess(_home.Path);
-        _cli.Environment["LOOM_URL"] = _server.Url.ToString();
-        _cli.Environment["LOOM_TOKEN"] = _server.AdminToken;
-    }
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
-
-    public void Dispose() => _home.Dispose();
-
-    private async Task<CliResult> Ok(params string[] args)
-    {
-        var result = await _cli.RunAsync(args);
-        Assert.True(result.ExitCode == 0, result.ToString());
-        return result;
-    }
 
     [Fact]
     public async Task Create_list_show_and_delete()
@@ -61,26 +39,26 @@ public sealed class ComputeCliTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Usage_errors_exit_2_and_api_errors_exit_1()
     {
-        Assert.Equal(2, (await _cli.RunAsync("compute", "create", "c")).ExitCode); // --type is required
-        Assert.Equal(2, (await _cli.RunAsync("compute", "create", "c", "--type", "local", "--max-nodes", "many")).ExitCode);
-        Assert.Equal(2, (await _cli.RunAsync("compute", "show")).ExitCode);
+        Assert.Equal(2, (await Cli.RunAsync("compute", "create", "c")).ExitCode); // --type is required
+        Assert.Equal(2, (await Cli.RunAsync("compute", "create", "c", "--type", "local", "--max-nodes", "many")).ExitCode);
+        Assert.Equal(2, (await Cli.RunAsync("compute", "show")).ExitCode);
 
-        var ssh = await _cli.RunAsync("compute", "create", "c", "--type", "ssh");
+        var ssh = await Cli.RunAsync("compute", "create", "c", "--type", "ssh");
         Assert.Equal(1, ssh.ExitCode);
         Assert.Contains("invalid_compute", ssh.Stderr);
         Assert.Contains("attached", ssh.Stderr);
-        var range = await _cli.RunAsync("compute", "create", "c", "--type", "local", "--min-nodes", "3", "--max-nodes", "2");
+        var range = await Cli.RunAsync("compute", "create", "c", "--type", "local", "--min-nodes", "3", "--max-nodes", "2");
         Assert.Equal(1, range.ExitCode);
         Assert.Contains("invalid_compute", range.Stderr);
         Assert.DoesNotContain("   at ", range.Stderr);
 
         await Ok("compute", "create", "c", "--type", "local");
-        var taken = await _cli.RunAsync("compute", "create", "c", "--type", "local");
+        var taken = await Cli.RunAsync("compute", "create", "c", "--type", "local");
         Assert.Equal(1, taken.ExitCode);
         Assert.Contains("compute_exists", taken.Stderr);
-        var unknown = await _cli.RunAsync("compute", "show", "nothing");
+        var unknown = await Cli.RunAsync("compute", "show", "nothing");
         Assert.Equal(1, unknown.ExitCode);
         Assert.Contains("compute_not_found", unknown.Stderr);
-        Assert.Contains("compute_not_found", (await _cli.RunAsync("compute", "delete", "nothing")).Stderr);
+        Assert.Contains("compute_not_found", (await Cli.RunAsync("compute", "delete", "nothing")).Stderr);
     }
 }

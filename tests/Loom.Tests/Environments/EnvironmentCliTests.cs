@@ -4,34 +4,14 @@ using Loom.TestKit;
 namespace Loom.Tests.Environments;
 
 /// <summary><c>loom environment</c> run as a separate process against a real server.</summary>
-public sealed class EnvironmentCliTests : IAsyncLifetime, IDisposable
+public sealed class EnvironmentCliTests : CliTestBase
 {
-    private readonly TempDirectory _home = new("loom-home");
     private readonly TempDirectory _files = new("loom-env");
-    private LoomTestServer _server = null!;
-    private CliProcess _cli = null!;
 
-    public async Task InitializeAsync()
+    public override void Dispose()
     {
-        _server = await LoomTestServer.StartAsync();
-        _cli = new CliProcess(_home.Path);
-        _cli.Environment["LOOM_URL"] = _server.Url.ToString();
-        _cli.Environment["LOOM_TOKEN"] = _server.AdminToken;
-    }
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
-
-    public void Dispose()
-    {
-        _home.Dispose();
         _files.Dispose();
-    }
-
-    private async Task<CliResult> Ok(params string[] args)
-    {
-        var result = await _cli.RunAsync(args);
-        Assert.True(result.ExitCode == 0, result.ToString());
-        return result;
+        base.Dispose();
     }
 
     private string Write(string name, string text)
@@ -84,30 +64,30 @@ public sealed class EnvironmentCliTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task A_bad_file_exits_2_naming_the_problem_and_api_errors_exit_1()
     {
-        var typo = await _cli.RunAsync("environment", "create", "--file", Write("typo.yml", "name: e\npyhton:\n  interpreter: python3\n"));
+        var typo = await Cli.RunAsync("environment", "create", "--file", Write("typo.yml", "name: e\npyhton:\n  interpreter: python3\n"));
         Assert.Equal(2, typo.ExitCode);
         Assert.Contains("typo.yml:2:", typo.Stderr);
         Assert.Contains("pyhton", typo.Stderr);
         Assert.DoesNotContain("   at ", typo.Stderr);
 
-        var broken = await _cli.RunAsync("environment", "create", "--file", Write("broken.yml", "name: e\npython:\n  requirements: [numpy\n"));
+        var broken = await Cli.RunAsync("environment", "create", "--file", Write("broken.yml", "name: e\npython:\n  requirements: [numpy\n"));
         Assert.Equal(2, broken.ExitCode);
         Assert.Contains("broken.yml:", broken.Stderr);
 
-        var missing = await _cli.RunAsync("environment", "create", "--file", Write("missing.yml", "name: e\npython:\n  requirementsFile: nowhere.txt\n"));
+        var missing = await Cli.RunAsync("environment", "create", "--file", Write("missing.yml", "name: e\npython:\n  requirementsFile: nowhere.txt\n"));
         Assert.Equal(2, missing.ExitCode);
         Assert.Contains("nowhere.txt", missing.Stderr);
-        Assert.Equal(2, (await _cli.RunAsync("environment", "create", "--file", Write("noname.yml", "python: {}\n"))).ExitCode);
-        Assert.Equal(2, (await _cli.RunAsync("environment", "create", "--file", _files.Combine("absent.yml"))).ExitCode);
-        Assert.Equal(2, (await _cli.RunAsync("environment", "show", "e:two")).ExitCode);
+        Assert.Equal(2, (await Cli.RunAsync("environment", "create", "--file", Write("noname.yml", "python: {}\n"))).ExitCode);
+        Assert.Equal(2, (await Cli.RunAsync("environment", "create", "--file", _files.Combine("absent.yml"))).ExitCode);
+        Assert.Equal(2, (await Cli.RunAsync("environment", "show", "e:two")).ExitCode);
 
-        var reserved = await _cli.RunAsync("environment", "create", "--file", Write("system.yml", "name: system\n"));
+        var reserved = await Cli.RunAsync("environment", "create", "--file", Write("system.yml", "name: system\n"));
         Assert.Equal(1, reserved.ExitCode);
         Assert.Contains("environment_reserved", reserved.Stderr);
-        var invalid = await _cli.RunAsync("environment", "create", "--file", Write("invalid.yml", "name: e\npython:\n  requirements: ['==1.0']\n"));
+        var invalid = await Cli.RunAsync("environment", "create", "--file", Write("invalid.yml", "name: e\npython:\n  requirements: ['==1.0']\n"));
         Assert.Equal(1, invalid.ExitCode);
         Assert.Contains("invalid_environment", invalid.Stderr);
-        var unknown = await _cli.RunAsync("environment", "show", "nothing:3");
+        var unknown = await Cli.RunAsync("environment", "show", "nothing:3");
         Assert.Equal(1, unknown.ExitCode);
         Assert.Contains("environment_not_found", unknown.Stderr);
     }
