@@ -38,6 +38,18 @@ public sealed class SqlWorkspaceStore(LoomDatabase db) : IWorkspaceStore
         return (experiments, runs);
     }
 
+    public async Task<IReadOnlyDictionary<string, long>> CountAssetsAsync(long workspaceId, CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenAsync(cancellationToken);
+        var counts = new Dictionary<string, long>();
+        foreach (var (kind, table) in new[] { ("environment versions", "environments"), ("compute targets", "computes"), ("snapshots", "snapshots") })
+        {
+            var count = await c.Scalar<long>(null, $"SELECT COUNT(*) FROM {table} WHERE workspace_id = @workspaceId", new { workspaceId }, cancellationToken);
+            if (count > 0) counts[kind] = count;
+        }
+        return counts;
+    }
+
     public Task DeleteAsync(long workspaceId, CancellationToken cancellationToken) =>
         db.WriteAsync(async (c, t) =>
         {

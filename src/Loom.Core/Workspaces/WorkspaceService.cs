@@ -48,9 +48,13 @@ public sealed partial class WorkspaceService(IWorkspaceStore store, TimeProvider
     public async Task DeleteAsync(WorkspaceRecord workspace, bool force, CancellationToken cancellationToken)
     {
         var (_, runs) = await store.CountAsync(workspace.Id, cancellationToken);
-        if (runs > 0 && !force)
+        var assets = await store.CountAssetsAsync(workspace.Id, cancellationToken);
+        if ((runs > 0 || assets.Count > 0) && !force)
+        {
+            var held = assets.Select(a => $"{a.Value} {a.Key}").Prepend(runs > 0 ? $"{runs} runs" : null).OfType<string>();
             throw new LoomException(ErrorCodes.WorkspaceNotEmpty,
-                $"Workspace '{workspace.Name}' holds {runs} runs; delete it with force=true to remove them too.");
+                $"Workspace '{workspace.Name}' holds {string.Join(", ", held)}; delete it with force to remove them too.");
+        }
         await store.DeleteAsync(workspace.Id, cancellationToken);
         _byName.TryRemove(workspace.Name, out _);
         LogDeleted(logger, workspace.Name, runs);

@@ -42,6 +42,17 @@ public abstract class WorkspaceApiTests : ApiTestBase
     }
 
     [Fact]
+    public async Task A_workspace_holding_only_a_compute_target_is_not_empty()
+    {
+        await HttpAssert.Status(HttpStatusCode.Created, await Post("/api/v1/workspaces", new CreateWorkspaceRequest("infra")));
+        await HttpAssert.Status(HttpStatusCode.Created, await Post("/api/v1/workspaces/infra/computes", new { name = "cpu", type = "local", maxNodes = 2 }));
+        var problem = await HttpAssert.Problem(HttpStatusCode.Conflict, ErrorCodes.WorkspaceNotEmpty, await Http.DeleteAsync("/api/v1/workspaces/infra"));
+        Assert.Contains("1 compute targets", problem.Detail);
+        await HttpAssert.Status(HttpStatusCode.OK, await Http.GetAsync("/api/v1/workspaces/infra/computes/cpu"));
+        await HttpAssert.Status(HttpStatusCode.NoContent, await Http.DeleteAsync("/api/v1/workspaces/infra?force=true"));
+    }
+
+    [Fact]
     public async Task An_empty_workspace_deletes_without_force()
     {
         await HttpAssert.Status(HttpStatusCode.Created, await Post("/api/v1/workspaces", new CreateWorkspaceRequest("empty")));
