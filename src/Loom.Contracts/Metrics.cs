@@ -10,8 +10,6 @@ public static class MetricKinds
     public const string Row = "row";
     public const string Table = "table";
     public const string Image = "image";
-
-    public static bool IsRowKind(string? kind) => kind is List or Row or Table or Image;
 }
 
 /// <summary>A scalar metric point; <see cref="Step"/> and <see cref="Timestamp"/> are filled by the server when absent.</summary>

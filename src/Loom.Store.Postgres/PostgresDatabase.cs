@@ -16,7 +16,6 @@ public sealed class PostgresDatabase : LoomDatabase
         _dataSource = NpgsqlDataSource.Create(connectionString);
     }
 
-    public override string ProviderName => "postgresql";
     public override SqlDialect Dialect { get; } = new PostgresDialect();
     public override IBulkWriter Bulk { get; } = new PostgresBulkWriter();
 

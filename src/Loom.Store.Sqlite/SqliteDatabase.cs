@@ -26,7 +26,6 @@ public sealed class SqliteDatabase : LoomDatabase
         _writes = new SqliteWriteQueue(OpenWriterAsync);
     }
 
-    public override string ProviderName => "sqlite";
     public override SqlDialect Dialect { get; } = new SqliteDialect();
     public override IBulkWriter Bulk { get; } = new SqliteBulkWriter();
 

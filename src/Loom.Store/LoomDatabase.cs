@@ -10,7 +10,6 @@ public abstract class LoomDatabase : IAsyncDisposable
 {
     static LoomDatabase() => Dapper.DefaultTypeMap.MatchNamesWithUnderscores = true;
 
-    public abstract string ProviderName { get; }
     public abstract SqlDialect Dialect { get; }
     public abstract IBulkWriter Bulk { get; }
 

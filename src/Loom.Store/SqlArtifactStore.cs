@@ -24,12 +24,12 @@ public sealed class SqlArtifactStore(LoomDatabase db) : IArtifactStore
     public async Task<IReadOnlyList<ArtifactDto>> ListAsync(long runSeq, string prefix, CancellationToken cancellationToken)
     {
         await using var c = await db.OpenAsync(cancellationToken);
-        // A range on the path (not LIKE) so '%' and '_' in names need no escaping and the key index serves it.
-        var rows = prefix.Length == 0
-            ? await c.Query<ArtifactRow>(null, $"SELECT {Columns} FROM artifacts WHERE run_seq = @runSeq ORDER BY path", new { runSeq }, cancellationToken)
-            : await c.Query<ArtifactRow>(null, $"SELECT {Columns} FROM artifacts WHERE run_seq = @runSeq AND path >= @prefix AND path < @end ORDER BY path",
-                new { runSeq, prefix, end = prefix[..^1] + (char)(prefix[^1] + 1) }, cancellationToken);
-        return rows.Where(r => r.Path.StartsWith(prefix, StringComparison.Ordinal)).Select(r => r.ToDto()).ToList();
+        // An exact prefix comparison (not LIKE, not a range) so '%' and '_' need no escaping and no collation
+        // can reorder paths; the run's key already narrows the scan to its own artifacts.
+        var rows = await c.Query<ArtifactRow>(null,
+            $"SELECT {Columns} FROM artifacts WHERE run_seq = @runSeq AND substr(path, 1, @length) = @prefix",
+            new { runSeq, prefix, length = prefix.Length }, cancellationToken);
+        return rows.OrderBy(r => r.Path, StringComparer.Ordinal).Select(r => r.ToDto()).ToList();
     }
 
     private sealed class ArtifactRow

@@ -47,12 +47,11 @@ public sealed class LogService(ILogStore store, RunService runs, LogNotifier not
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         Validate.RelativePath(file);
-        var run = await runs.FindAsync(workspaceId, runId, cancellationToken);
         var decoder = Encoding.UTF8.GetDecoder();
         while (!cancellationToken.IsCancellationRequested)
         {
             // Read the status before the length: a run seen finished has written all its logs by then.
-            var finished = (await runs.FindAsync(workspaceId, runId, cancellationToken)).Status.IsTerminal();
+            var run = await runs.FindAsync(workspaceId, runId, cancellationToken);
             var length = await store.LengthAsync(run.Seq, file, cancellationToken) ?? 0;
             while (offset < length)
             {
@@ -63,9 +62,9 @@ public sealed class LogService(ILogStore store, RunService runs, LogNotifier not
                 yield return new SseItem<string>(JsonSerializer.Serialize(new { offset, text = new string(chars) }), "chunk");
                 offset += data.Length;
             }
-            if (finished)
+            if (run.Status.IsTerminal())
             {
-                yield return new SseItem<string>(JsonSerializer.Serialize(new { status = (await runs.FindAsync(workspaceId, runId, cancellationToken)).Status.ToString(), length = offset }), "end");
+                yield return new SseItem<string>(JsonSerializer.Serialize(new { status = run.Status.ToString(), length = offset }), "end");
                 yield break;
             }
             await notifier.WaitAsync(run.Seq, PollInterval, cancellationToken);
