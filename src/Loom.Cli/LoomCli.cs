@@ -28,6 +28,7 @@ public static class LoomCli
         root.Subcommands.Add(new ComputeCommand(context));
         root.Subcommands.Add(new TokenCommand(context));
         root.Subcommands.Add(new ServerCommand());
+        root.Subcommands.Add(new Commands.Agents.AgentCommand(context));
         return root;
     }
 

@@ -36,6 +36,7 @@ public sealed class LoomClient : IDisposable
         Snapshots = new SnapshotsClient(transport);
         Environments = new EnvironmentsClient(transport);
         Computes = new ComputeClient(transport);
+        Agents = new AgentsClient(transport);
         Transport = transport;
     }
 
@@ -61,6 +62,8 @@ public sealed class LoomClient : IDisposable
     public EnvironmentsClient Environments { get; }
 
     public ComputeClient Computes { get; }
+
+    public AgentsClient Agents { get; }
 
     private LoomHttp Transport { get; }
 

@@ -19,6 +19,18 @@ public sealed class RunsClient
         CancellationToken cancellationToken = default) =>
         http.SendJsonAsync<RunDto>(HttpMethod.Post, ApiPaths.Runs(workspace), request, idempotencyKey, retryable: false, cancellationToken);
 
+    /// <summary>
+    /// Queues a run of a stored snapshot on a compute target (status Queued). With an <c>idempotencyKey</c> a repeated
+    /// call answers with the same run, so the call is retried on transient failures.
+    /// </summary>
+    public Task<RunDto> SubmitAsync(string workspace, SubmitRunRequest request, string? idempotencyKey = null,
+        CancellationToken cancellationToken = default) =>
+        http.SendJsonAsync<RunDto>(HttpMethod.Post, $"{ApiPaths.Runs(workspace)}/submit", request, idempotencyKey, retryable: false, cancellationToken);
+
+    /// <summary>What a submitted run runs and where (<c>job_not_found</c> for a run that was not submitted).</summary>
+    public Task<RunJobDto> GetJobAsync(string workspace, string runId, CancellationToken cancellationToken = default) =>
+        http.GetAsync<RunJobDto>($"{ApiPaths.Run(workspace, runId)}/job", cancellationToken);
+
     public Task<RunDto> GetAsync(string workspace, string runId, CancellationToken cancellationToken = default) =>
         http.GetAsync<RunDto>(ApiPaths.Run(workspace, runId), cancellationToken);
 

@@ -9,12 +9,15 @@ public sealed record PipOptions(
 
 /// <summary>
 /// The Python part of an environment: the interpreter a venv is made from (<c>agent</c> means the agent's
-/// own interpreter as it is) and the pip requirement lines installed into it.
+/// own interpreter as it is) and the pip requirement lines installed into it. With <see cref="SystemSitePackages"/>
+/// the venv also sees the interpreter's installed packages (e.g. Debian's <c>python3-sklearn</c>), so requirements
+/// they satisfy install without an index.
 /// </summary>
 public sealed record PythonSpec(
     string? Interpreter = null,
     IReadOnlyList<string>? Requirements = null,
-    PipOptions? PipOptions = null);
+    PipOptions? PipOptions = null,
+    bool SystemSitePackages = false);
 
 /// <summary><c>POST /environments</c>: registers a version (or returns the latest one when its spec is the same).</summary>
 public sealed record CreateEnvironmentRequest(

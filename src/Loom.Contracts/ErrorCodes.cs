@@ -42,6 +42,11 @@ public static class ErrorCodes
     public const string InvalidCompute = "invalid_compute";
     public const string ComputeNotFound = "compute_not_found";
     public const string ComputeExists = "compute_exists";
+    public const string ComputeInUse = "compute_in_use";
+    public const string InvalidSubmission = "invalid_submission";
+    public const string AgentNotFound = "agent_not_found";
+    public const string AgentRetired = "agent_retired";
+    public const string JobNotFound = "job_not_found";
     public const string InternalError = "internal_error";
     public const string Unavailable = "unavailable";
 
@@ -51,10 +56,12 @@ public static class ErrorCodes
         Unauthorized => 401,
         Forbidden => 403,
         NotFound or WorkspaceNotFound or ExperimentNotFound or RunNotFound or MetricNotFound
-            or ArtifactNotFound or LogNotFound or TokenNotFound or EnvironmentNotFound or SnapshotNotFound or ComputeNotFound => 404,
+            or ArtifactNotFound or LogNotFound or TokenNotFound or EnvironmentNotFound or SnapshotNotFound or ComputeNotFound
+            or AgentNotFound or JobNotFound => 404,
         MethodNotAllowed => 405,
         WorkspaceExists or WorkspaceNotEmpty or ParamImmutable or PropertyImmutable
-            or InvalidStatusTransition or LogOffsetConflict or LogOffsetGap or EnvironmentReserved or SnapshotIncomplete or ComputeExists => 409,
+            or InvalidStatusTransition or LogOffsetConflict or LogOffsetGap or EnvironmentReserved or SnapshotIncomplete or ComputeExists or ComputeInUse => 409,
+        AgentRetired => 410,
         BatchTooLarge or PayloadTooLarge or SnapshotTooLarge => 413,
         IdempotencyKeyReused => 422,
         InternalError => 500,

@@ -2,6 +2,7 @@ using Loom.Blobs;
 using Loom.Contracts;
 using Loom.Core.Compute;
 using Loom.Core.Environments;
+using Loom.Core.Execution;
 using Loom.Core.Hosting;
 using Loom.Core.Identity;
 using Loom.Core.Snapshots;
@@ -71,6 +72,7 @@ public static class LoomServer
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = options.DataDirectory });
         builder.WebHost.UseUrls(options.Urls);
+        builder.Configuration.AddInMemoryCollection(options.Settings);
         // Data protection only warns that its keys live in memory; Loom keeps no state in it.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning).AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error).AddFilter("Microsoft.Hosting", LogLevel.Warning);
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
@@ -92,6 +94,12 @@ public static class LoomServer
         services.AddSnapshots();
         services.AddEnvironments();
         services.AddComputes();
+        services.AddExecution(o =>
+        {
+            o.AgentDirectory = Path.Combine(options.DataDirectory, "agents");
+            o.AgentPython = options.AgentPython;
+            if (options.AgentCommand.Count > 0) o.AgentCommand = [.. options.AgentCommand];
+        });
 
         var app = builder.Build();
         app.Services.GetRequiredService<LoomDatabase>().MigrateAsync(CancellationToken.None).GetAwaiter().GetResult();
@@ -99,6 +107,7 @@ public static class LoomServer
         app.UseDotSegmentGuard();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseTokenScopes();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapScalarApiReference("/api/reference", o => o.WithOpenApiRoutePattern("/openapi/{documentName}.json")).AllowAnonymous();
         app.MapHealth();
@@ -108,6 +117,7 @@ public static class LoomServer
         app.MapSnapshots();
         app.MapEnvironments();
         app.MapComputes();
+        app.MapExecution();
         return app;
     }
 

@@ -7,14 +7,14 @@ public static class ServerConfiguration
 {
     private static readonly Dictionary<string, string> Switches = new()
     {
-        ["--data"] = "Data", ["--urls"] = "Urls", ["--database"] = "Database",
+        ["--data"] = "Data", ["--urls"] = "Urls", ["--database"] = "Database", ["--agent-python"] = "AgentPython",
     };
 
     public static ServerOptions Read(string[] args, IDictionary<string, string?>? environment = null)
     {
         foreach (var arg in args.Where(a => a.StartsWith("--", StringComparison.Ordinal)))
             if (!Switches.ContainsKey(arg.Split('=')[0]))
-                throw new ArgumentException($"unknown option '{arg}' (use --data, --urls, --database)");
+                throw new ArgumentException($"unknown option '{arg}' (use --data, --urls, --database, --agent-python)");
         IConfiguration Layered(string? jsonFile)
         {
             var builder = new ConfigurationBuilder();
@@ -32,6 +32,7 @@ public static class ServerConfiguration
             DataDirectory = data,
             Urls = config["Urls"] is { Length: > 0 } urls ? urls : ServerOptions.DefaultUrls,
             Database = config["Database"] is { Length: > 0 } db ? db : null,
+            AgentPython = (config["AgentPython"] ?? config["AGENT_PYTHON"]) is { Length: > 0 } python ? python : "python3",
         };
     }
 }

@@ -21,6 +21,18 @@ public sealed class ServerOptions
     /// </summary>
     public string? Database { get; set; }
 
+    /// <summary>
+    /// The interpreter agents of local compute targets use as <c>system</c> (<c>--agent-python</c>, <c>LOOM_AGENT_PYTHON</c>);
+    /// default <c>python3</c> on PATH.
+    /// </summary>
+    public string AgentPython { get; set; } = "python3";
+
+    /// <summary>The command that starts <c>loom</c> for local agents; empty means the program the server runs in (tests set it).</summary>
+    public IReadOnlyList<string> AgentCommand { get; set; } = [];
+
+    /// <summary>Further configuration keys (e.g. <c>Execution:LeaseSeconds</c>), over every other source; for embedding and tests.</summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; set; } = new Dictionary<string, string?>();
+
     /// <summary>Print the start-up banner (URL and admin token location) to standard output.</summary>
     public bool Banner { get; set; } = true;
 

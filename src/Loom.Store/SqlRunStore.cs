@@ -29,32 +29,7 @@ public sealed partial class SqlRunStore(LoomDatabase db) : IRunStore
         {
             var ms = Times.ToMs(run.Time);
             if (await IdempotencyRecords.ClaimAsync(c, t, workspaceId, idempotency, ms, cancellationToken) is { } earlier) return earlier;
-            long? parentSeq = null;
-            var rootId = run.Id;
-            if (run.ParentRunId is not null)
-            {
-                var parent = await c.First<ParentRow>(t, "SELECT seq, root_id FROM runs WHERE workspace_id = @workspaceId AND id = @id",
-                    new { workspaceId, id = run.ParentRunId }, cancellationToken) ?? throw RunService.RunNotFound(run.ParentRunId);
-                parentSeq = parent.Seq;
-                rootId = parent.RootId;
-            }
-            var experimentId = await c.Scalar<long>(t,
-                "INSERT INTO experiments (workspace_id, name, created_ms, last_activity_ms, run_count) VALUES (@workspaceId, @name, @ms, @ms, 1) " +
-                "ON CONFLICT (workspace_id, name) DO UPDATE SET last_activity_ms = excluded.last_activity_ms, run_count = experiments.run_count + 1 RETURNING id",
-                new { workspaceId, name = run.Experiment, ms }, cancellationToken);
-            var history = JsonSerializer.Serialize(new[] { new StatusChange(run.Status, Times.FromMs(ms)) }, LoomJson.Options);
-            var seq = await c.Scalar<long>(t,
-                "INSERT INTO runs (id, workspace_id, experiment_id, experiment, parent_seq, parent_id, root_id, display_name, description, status, " +
-                "created_ms, start_ms, status_history) VALUES (@Id, @workspaceId, @experimentId, @Experiment, @parentSeq, @ParentRunId, @rootId, " +
-                "@DisplayName, @Description, @status, @ms, @startMs, @history) RETURNING seq",
-                new
-                {
-                    run.Id, workspaceId, experimentId, run.Experiment, parentSeq, run.ParentRunId, rootId, run.DisplayName, run.Description,
-                    status = run.Status.ToString(), ms, startMs = run.Status == RunStatus.Running ? ms : (long?)null, history,
-                }, cancellationToken);
-            await InsertValuesAsync(c, t, seq, RunRows.Param, run.Params, cancellationToken);
-            await InsertValuesAsync(c, t, seq, RunRows.Tag, run.Tags, cancellationToken);
-            await InsertValuesAsync(c, t, seq, RunRows.Property, run.Properties, cancellationToken);
+            await InsertAsync(c, t, workspaceId, run, cancellationToken);
             await IdempotencyRecords.SaveAsync(c, t, workspaceId, idempotency, run.Id, cancellationToken);
             return run.Id;
         }, cancellationToken);
@@ -88,28 +63,9 @@ public sealed partial class SqlRunStore(LoomDatabase db) : IRunStore
     {
         await db.WriteAsync(async (c, t) =>
         {
-            var run = await c.First<StateRow>(t,
-                "SELECT seq, experiment_id, status, start_ms, end_ms, status_history FROM runs WHERE workspace_id = @workspaceId AND id = @runId" + db.Dialect.ForUpdate,
-                new { workspaceId, runId }, cancellationToken) ?? throw RunService.RunNotFound(runId);
+            var run = await LockAsync(c, t, db.Dialect, workspaceId, runId, cancellationToken) ?? throw RunService.RunNotFound(runId);
             var ms = Times.ToMs(time);
-            if (update.Status is { } next)
-            {
-                var current = Enum.Parse<RunStatus>(run.Status);
-                RunRules.CheckTransition(runId, current, next);
-                if (next != current)
-                {
-                    var history = JsonSerializer.Deserialize<List<StatusChange>>(run.StatusHistory, LoomJson.Options) ?? [];
-                    history.Add(new StatusChange(next, Times.FromMs(ms)));
-                    await c.Execute(t,
-                        "UPDATE runs SET status = @status, status_history = @history, start_ms = @start, end_ms = @end, error = COALESCE(@Error, error) WHERE seq = @Seq",
-                        new
-                        {
-                            status = next.ToString(), history = JsonSerializer.Serialize(history, LoomJson.Options), run.Seq, update.Error,
-                            start = run.StartMs ?? (next == RunStatus.Running ? ms : null),
-                            end = next.IsTerminal() ? ms : run.EndMs,
-                        }, cancellationToken);
-                }
-            }
+            if (update.Status is { } next) await SetStatusAsync(c, t, run, runId, next, update.Error, ms, cancellationToken);
             if (update.Params is not null || update.Properties is not null)
             {
                 var existing = await c.Query<RunRows.ValueRow>(t, "SELECT run_seq, kind, key, value FROM run_values WHERE run_seq = @Seq AND kind IN ('p', 'r')",
@@ -165,7 +121,7 @@ public sealed partial class SqlRunStore(LoomDatabase db) : IRunStore
         public string Status { get; set; } = "";
     }
 
-    private sealed class StateRow
+    internal sealed class StateRow
     {
         public long Seq { get; set; }
         public long ExperimentId { get; set; }

@@ -1,5 +1,6 @@
 using Loom.Core.Compute;
 using Loom.Core.Environments;
+using Loom.Core.Execution;
 using Loom.Core.Hosting;
 using Loom.Core.Identity;
 using Loom.Core.Snapshots;
@@ -23,5 +24,6 @@ public static class StoreExtensions
         .AddSingleton<ILogStore, SqlLogStore>()
         .AddSingleton<IEnvironmentStore, SqlEnvironmentStore>()
         .AddSingleton<IComputeStore, SqlComputeStore>()
+        .AddSingleton<IExecutionStore, SqlExecutionStore>()
         .AddSingleton<IMaintenanceStore, SqlMaintenanceStore>();
 }

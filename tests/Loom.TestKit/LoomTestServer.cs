@@ -36,7 +36,12 @@ public sealed class LoomTestServer : IAsyncDisposable
     /// <summary>The server's services, for tests that inspect its endpoints.</summary>
     public IServiceProvider Services => _server.App.Services;
 
-    public static async Task<LoomTestServer> StartAsync(string? database = null, string? dataDirectory = null)
+    /// <summary>
+    /// Starts a server; local compute targets start agents with the built CLI and Debian's Python. <paramref name="settings"/>
+    /// adds configuration keys such as <c>Execution:LeaseSeconds</c>.
+    /// </summary>
+    public static async Task<LoomTestServer> StartAsync(string? database = null, string? dataDirectory = null,
+        IReadOnlyDictionary<string, string?>? settings = null)
     {
         var owned = dataDirectory is null ? new TempDirectory("loom-server") : null;
         var options = new ServerOptions
@@ -45,6 +50,9 @@ public sealed class LoomTestServer : IAsyncDisposable
             Urls = "http://127.0.0.1:0",
             Database = database,
             Banner = false,
+            AgentCommand = ["dotnet", CliProcess.Dll],
+            AgentPython = "/usr/bin/python3",
+            Settings = settings ?? new Dictionary<string, string?>(),
         };
         var server = await LoomServer.StartAsync(options, CancellationToken.None);
         return new LoomTestServer(server, owned, options);

@@ -146,6 +146,36 @@ class HttpClient:
             time.sleep(delay)
             delay = min(delay * 2, 5.0)
 
+    def open_stream(self, path, query=None, headers=None, timeout=None):
+        """GET ``path`` on a connection of its own and return the open ``http.client`` response
+        of a 2xx answer, to be read as it arrives (close it, which closes the connection).
+        ``response.connection`` is the connection. Raises a LoomError for an error answer or when
+        no answer came."""
+        cls = http.client.HTTPSConnection if self._scheme == "https" else http.client.HTTPConnection
+        conn = cls(self._host, self._port, timeout=timeout or self.timeout)
+        hdrs = {"User-Agent": self.user_agent}
+        if self.token:
+            hdrs["Authorization"] = "Bearer " + self.token
+        hdrs.update(headers or {})
+        target = self.url(path, query)
+        try:
+            conn.request("GET", target, headers=hdrs)
+            resp = conn.getresponse()
+        except _TRANSPORT_ERRORS as error:
+            conn.close()
+            raise LoomConnectionError("GET %s%s: %s" % (self.base_url, target, error or type(error).__name__)) from error
+        if 200 <= resp.status < 300:
+            resp.connection = conn
+            return resp
+        try:
+            data = resp.read()
+            headers = {k.lower(): v for k, v in resp.getheaders()}
+        except _TRANSPORT_ERRORS:
+            data, headers = b"", {}
+        finally:
+            conn.close()
+        raise error_for_status(resp.status, _decode_problem(data, headers), "GET", self.base_url + target)
+
     def _attempt(self, method, target, body, hdrs, sink, ok_statuses):
         # A kept-alive socket may have been closed by the server while idle; that shows up as a
         # failure to send or an empty answer, so one fresh connection is tried before giving up.

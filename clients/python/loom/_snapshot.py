@@ -242,12 +242,22 @@ def _check_limits(files, max_files, max_bytes):
     raise PayloadTooLargeError(detail, status=413, code="snapshot_too_large", detail=detail)
 
 
-def create(folder, client=None, workspace=None, max_files=MAX_FILES, max_bytes=MAX_BYTES, cache_dir=None):
+def create(folder, client=None, workspace=None, max_files=MAX_FILES, max_bytes=MAX_BYTES, cache_dir=None,
+           required=()):
     """Snapshot ``folder`` on the server and return ``{"id", "files", "bytes", "uploaded_files",
-    "uploaded_bytes", "hashed_files"}`` (``hashed_files``: files read because the cache did not know them)."""
+    "uploaded_bytes", "hashed_files"}`` (``hashed_files``: files read because the cache did not know them).
+
+    ``required``: '/'-separated paths that must be in the snapshot (a FileNotFoundError naming the
+    ignore rules before anything is uploaded, when one is left out)."""
     from .client import Client, _q
     client = client or Client()
     files = walk(folder)
+    kept_paths = {f[0] for f in files}
+    for path in required:
+        if path not in kept_paths:
+            raise FileNotFoundError(
+                "%r is left out of the snapshot of %s by its ignore rules (.amlignore, .loomignore or "
+                ".gitignore)" % (path, os.path.abspath(folder)))
     _check_limits(files, max_files, max_bytes)
     cache_path = _cache_file(folder, cache_dir)
     cache = _load_cache(cache_path)

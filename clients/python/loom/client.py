@@ -7,7 +7,7 @@ import tempfile
 import urllib.parse
 import uuid
 
-from . import _env
+from . import _env, _logs
 from ._http import HttpClient
 from ._values import check_path
 
@@ -150,6 +150,93 @@ class Client:
 
     def _run(self, workspace, run_id):
         return self._ws(workspace) + "/runs/" + _q(run_id)
+
+    def submit_run(self, request, workspace=None, idempotency_key=None):
+        """``POST .../runs/submit``: queue a run of a stored snapshot on a compute target.
+
+        ``request`` uses the API's names (experiment, snapshotId, compute, script or command,
+        arguments, environment, nodeCount, processCountPerNode, distribution, maxDurationSeconds,
+        displayName, description, tags, properties, variables). Retried safely: the
+        Idempotency-Key is fixed for all attempts. Returns the run (status ``Queued``).
+        """
+        body = {k: v for k, v in request.items() if v is not None}
+        return self._call("POST", self._ws(workspace) + "/runs/submit", json_body=body,
+                          idempotency_key=idempotency_key or str(uuid.uuid4()))
+
+    def get_run_job(self, run_id, workspace=None):
+        """What a submitted run runs and where (``404 job_not_found`` for a run not submitted)."""
+        return self._call("GET", self._run(workspace, run_id) + "/job")
+
+    # -- logs --------------------------------------------------------------------------------
+
+    def list_logs(self, run_id, workspace=None):
+        """The run's log files: ``[{"file", "length"}]``."""
+        return self._call("GET", self._run(workspace, run_id) + "/logs")["value"]
+
+    def read_log(self, run_id, file, offset=0, length=None, workspace=None):
+        """Bytes of log ``file`` from ``offset`` (``length`` of them, or to the end), and the
+        log's whole length: ``(data, total_length)``."""
+        resp = self.http.request("GET", "/api/v1" + self._run(workspace, run_id) + "/logs/" + _qpath(file),
+                                 query={"offset": offset or None, "length": length},
+                                 headers={"Accept": "*/*"}, retry_for=self.retry_for)
+        total = resp.headers.get("loom-log-length")
+        return resp.data, int(total) if total and total.isdigit() else (offset or 0) + len(resp.data)
+
+    def follow_log(self, run_id, file, offset=0, workspace=None, timeout=None):
+        """Follow log ``file`` as it grows: yields ``("chunk", offset, text)`` as bytes arrive,
+        then ``("end", status, length)`` once the run has finished (see :mod:`loom._logs`);
+        TimeoutError after ``timeout`` seconds."""
+        return _logs.follow(self, self._run(workspace, run_id) + "/logs/" + _qpath(file), offset, timeout)
+
+    # -- compute targets ---------------------------------------------------------------------
+
+    def list_computes(self, workspace=None):
+        """Compute targets of the workspace, by name."""
+        return self._call("GET", self._ws(workspace) + "/computes")["value"]
+
+    def get_compute(self, name, workspace=None):
+        """One compute target (``404 compute_not_found`` when missing)."""
+        return self._call("GET", self._ws(workspace) + "/computes/" + _q(name))
+
+    def create_compute(self, name, type="local", min_nodes=None, max_nodes=None, idle_seconds=None,
+                       description=None, tags=None, workspace=None, idempotency_key=None):
+        """Create a compute target (``local`` or ``attached``); a taken name is ``409 compute_exists``."""
+        body = {"name": name, "type": type, "minNodes": min_nodes, "maxNodes": max_nodes,
+                "idleSeconds": idle_seconds, "description": description, "tags": tags or None}
+        return self._call("POST", self._ws(workspace) + "/computes",
+                          json_body={k: v for k, v in body.items() if v is not None},
+                          idempotency_key=idempotency_key or str(uuid.uuid4()))
+
+    def delete_compute(self, name, workspace=None):
+        """Delete a compute target."""
+        self._call("DELETE", self._ws(workspace) + "/computes/" + _q(name))
+
+    # -- environments ------------------------------------------------------------------------
+
+    def create_environment(self, name, python=None, image=None, variables=None, description=None,
+                           tags=None, workspace=None, idempotency_key=None):
+        """Register the next version of environment ``name`` (or get the latest version back when
+        its spec is the same). ``python`` uses the API's names: ``{"interpreter", "requirements",
+        "pipOptions": {"indexUrl", "extraIndexUrls", "findLinks", "noIndex"}, "systemSitePackages"}``."""
+        body = {"name": name, "description": description, "tags": tags or None, "python": python,
+                "image": image, "variables": variables or None}
+        return self._call("POST", self._ws(workspace) + "/environments",
+                          json_body={k: v for k, v in body.items() if v is not None},
+                          idempotency_key=idempotency_key or str(uuid.uuid4()))
+
+    def get_environment(self, name, version=None, workspace=None):
+        """One version of an environment, the latest when ``version`` is None
+        (``404 environment_not_found`` when missing)."""
+        return self._call("GET", self._ws(workspace) + "/environments/" + _q(name) + "/versions/"
+                          + ("latest" if version is None else _q(str(version))))
+
+    def list_environments(self, workspace=None):
+        """Every environment name with its latest version (``system`` first)."""
+        return self._call("GET", self._ws(workspace) + "/environments")["value"]
+
+    def list_environment_versions(self, name, workspace=None):
+        """Every version of an environment, oldest first."""
+        return self._call("GET", self._ws(workspace) + "/environments/" + _q(name) + "/versions")["value"]
 
     # -- metrics -----------------------------------------------------------------------------
 

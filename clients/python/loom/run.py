@@ -5,7 +5,7 @@ import os
 import re
 import threading
 
-from . import _env, _shutdown
+from . import _env, _shutdown, _wait
 from ._batcher import MetricBatcher
 from ._errors import ConflictError
 from ._offline import OfflineBackend
@@ -345,6 +345,15 @@ class Run:
             destination = os.path.join(destination, os.path.basename(name))
         return self._backend.download(_artifact_path(name), destination)
 
+    def download_files(self, prefix=None, output_directory=None):
+        """Download every artifact under ``prefix`` into ``output_directory`` (default: here),
+        keeping their paths; returns the files written."""
+        out_dir = output_directory or os.getcwd()
+        written = []
+        for name in self.get_file_names(prefix):
+            written.append(self._backend.download(name, os.path.join(out_dir, *name.split("/"))))
+        return written
+
     def read_file(self, name):
         """The bytes of artifact ``name``."""
         return self._backend.download(_artifact_path(name))
@@ -405,6 +414,16 @@ class Run:
         if isinstance(error, BaseException):
             error = "%s: %s" % (type(error).__name__, error) if str(error) else type(error).__name__
         self._set_status("Failed", None if error is None else str(error))
+
+    def wait_for_completion(self, show_output=False, timeout=None, raise_on_error=True):
+        """Wait until the run is Completed, Failed or Canceled; return its run document.
+
+        With ``show_output`` the run's main log (``std_log.txt``, or ``std_log_process_0.txt``
+        for a run of several processes) is printed as it grows, then a summary. Raises
+        :class:`loom.RunFailedError` when the run failed or was canceled (unless
+        ``raise_on_error`` is False), TimeoutError after ``timeout`` seconds.
+        """
+        return _wait.wait(self, show_output, timeout, raise_on_error)
 
     def cancel(self):
         """Send the remaining metrics, then cancel the run."""

@@ -25,6 +25,10 @@ internal static class ApiPaths
 
     public static string Tokens => "api/v1/tokens";
 
+    public static string Agents => "api/v1/agents";
+
+    public static string Agent(string agentId) => $"{Agents}/{Escape(agentId)}";
+
     public static string Escape(string segment) => Uri.EscapeDataString(segment);
 
     /// <summary>Escapes each segment of a '/'-separated artifact or log path and keeps the separators.</summary>

@@ -1,13 +1,17 @@
 using Loom.Contracts;
 using Loom.Core.Common;
+using Loom.Core.Execution;
 using Loom.Core.Workspaces;
 using Microsoft.Extensions.Logging;
 
 namespace Loom.Core.Compute;
 
-/// <summary>Creates, reads, changes and deletes compute targets. No agents register yet: nodes are empty and the queue is 0.</summary>
-public sealed partial class ComputeService(IComputeStore store, TimeProvider time, ILogger<ComputeService> logger)
+/// <summary>Creates, reads, changes and deletes compute targets, and lists their nodes (agents) and queues.</summary>
+public sealed partial class ComputeService(IComputeStore store, IExecutionStore execution, TimeProvider time, ILogger<ComputeService> logger)
 {
+    // A lost node stays in listings this long, so users see what happened to it.
+    private static readonly TimeSpan ShowLostFor = TimeSpan.FromMinutes(10);
+
     public async Task<ComputeDto> CreateAsync(WorkspaceRecord workspace, CreateComputeRequest request, IdempotentRequest? idempotency,
         CancellationToken cancellationToken)
     {
@@ -24,11 +28,18 @@ public sealed partial class ComputeService(IComputeStore store, TimeProvider tim
     public async Task<ComputeDto> GetAsync(WorkspaceRecord workspace, string name, CancellationToken cancellationToken)
     {
         Validate.Name(name, "Compute");
-        return ToDto(await store.GetAsync(workspace.Id, name, cancellationToken) ?? throw NotFound(name));
+        var record = await store.GetAsync(workspace.Id, name, cancellationToken) ?? throw NotFound(name);
+        return await ToDtoAsync(workspace, record, await execution.QueuedNodesAsync(workspace.Id, cancellationToken), cancellationToken);
     }
 
-    public async Task<IReadOnlyList<ComputeDto>> ListAsync(WorkspaceRecord workspace, CancellationToken cancellationToken) =>
-        (await store.ListAsync(workspace.Id, cancellationToken)).Select(ToDto).ToList();
+    public async Task<IReadOnlyList<ComputeDto>> ListAsync(WorkspaceRecord workspace, CancellationToken cancellationToken)
+    {
+        var queued = await execution.QueuedNodesAsync(workspace.Id, cancellationToken);
+        var list = new List<ComputeDto>();
+        foreach (var record in await store.ListAsync(workspace.Id, cancellationToken))
+            list.Add(await ToDtoAsync(workspace, record, queued, cancellationToken));
+        return list;
+    }
 
     public async Task<ComputeDto> UpdateAsync(WorkspaceRecord workspace, string name, UpdateComputeRequest request, CancellationToken cancellationToken)
     {
@@ -44,18 +55,32 @@ public sealed partial class ComputeService(IComputeStore store, TimeProvider tim
             Tags = request.Tags ?? current.Tags,
         }), cancellationToken) ?? throw NotFound(name);
         LogUpdated(logger, name);
-        return ToDto(updated);
+        return await GetAsync(workspace, updated.Name, cancellationToken);
     }
 
     public async Task DeleteAsync(WorkspaceRecord workspace, string name, CancellationToken cancellationToken)
     {
         Validate.Name(name, "Compute");
+        if (await execution.CountLiveJobsAsync(workspace.Id, name, cancellationToken) is > 0 and var live)
+            throw new LoomException(ErrorCodes.ComputeInUse, $"Compute target '{name}' has {live} queued or running run(s); cancel them or wait for them to end.");
         if (!await store.DeleteAsync(workspace.Id, name, cancellationToken)) throw NotFound(name);
+        // Its agents have nothing left to claim: they exit at their next call.
+        foreach (var agent in await execution.ListAgentsAsync(workspace.Id, name, time.GetUtcNow(), cancellationToken))
+            await execution.RetireAsync(agent.Id, time.GetUtcNow(), evenBusy: false, cancellationToken);
         LogDeleted(logger, name);
     }
 
-    private static ComputeDto ToDto(ComputeRecord record) => new(record.Name, record.Type, record.MinNodes, record.MaxNodes, record.IdleSeconds,
-        record.Description, record.Tags, record.CreatedTime, [], 0);
+    private async Task<ComputeDto> ToDtoAsync(WorkspaceRecord workspace, ComputeRecord record, IReadOnlyDictionary<(long, string), int> queued,
+        CancellationToken cancellationToken)
+    {
+        var agents = await execution.ListAgentsAsync(workspace.Id, record.Name, time.GetUtcNow() - ShowLostFor, cancellationToken);
+        var nodes = agents.Select(a => new NodeDto(a.Id, a.Host, NodeState(a.State), a.CurrentRunId, a.LastSeenTime)).ToList();
+        return new ComputeDto(record.Name, record.Type, record.MinNodes, record.MaxNodes, record.IdleSeconds, record.Description, record.Tags,
+            record.CreatedTime, nodes, queued.GetValueOrDefault((workspace.Id, record.Name)));
+    }
+
+    // A retiring agent is still idle to the user: it leaves at its next call.
+    private static string NodeState(string state) => state == AgentStates.Retiring ? NodeStates.Idle : state;
 
     private static LoomException NotFound(string name) => LoomException.NotFound(ErrorCodes.ComputeNotFound, "Compute target", name);
 

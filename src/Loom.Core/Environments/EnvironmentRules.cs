@@ -63,7 +63,8 @@ public static partial class EnvironmentRules
                 throw Invalid($"Variable '{name}' must have a value of at most {Validate.MaxValueLength} characters without NUL.");
             sorted[name] = value;
         }
-        return new EnvironmentSpec(new PythonSpec(interpreter, requirements, new PipOptions(indexUrl, extra, findLinks, pip?.NoIndex ?? false)),
+        return new EnvironmentSpec(new PythonSpec(interpreter, requirements, new PipOptions(indexUrl, extra, findLinks, pip?.NoIndex ?? false),
+            python?.SystemSitePackages ?? false),
             image, sorted);
     }
 

@@ -43,6 +43,8 @@ public sealed record EnvironmentSpec(PythonSpec Python, string? Image, IReadOnly
             w.WriteBoolean("noIndex", pip.NoIndex);
             w.WriteEndObject();
             WriteList(w, "requirements", Python.Requirements!);
+            // Written only when set, so the hashes of specs made before the option existed stay the same.
+            if (Python.SystemSitePackages) w.WriteBoolean("systemSitePackages", true);
             w.WriteEndObject();
             w.WriteStartObject("variables");
             foreach (var (name, value) in Variables.OrderBy(v => v.Key, StringComparer.Ordinal)) w.WriteString(name, value);

@@ -12,6 +12,8 @@ public static class LoomClaims
     public const string Admin = "loom:admin";
     public const string Workspace = "loom:workspace";
     public const string Role = "loom:role";
+    public const string Kind = "loom:kind";
+    public const string Subject = "loom:subject";
 
     public static ClaimsPrincipal ToPrincipal(TokenRecord token) =>
         new(new ClaimsIdentity(
@@ -21,7 +23,20 @@ public static class LoomClaims
             new Claim(Admin, token.Admin ? "true" : "false"),
             new Claim(Workspace, token.Workspace),
             new Claim(Role, token.Role.ToString()),
+            new Claim(Kind, token.Kind),
+            new Claim(Subject, token.Subject ?? ""),
         ], Scheme));
+
+    /// <summary>The token's kind (<see cref="TokenKinds"/>).</summary>
+    public static string TokenKind(this ClaimsPrincipal user) => user.FindFirst(Kind)?.Value ?? TokenKinds.User;
+
+    /// <summary>The run a run token is for, or null for any other caller.</summary>
+    public static string? ScopedRun(this ClaimsPrincipal user) =>
+        user.TokenKind() == TokenKinds.Run ? user.FindFirst(Subject)?.Value : null;
+
+    /// <summary>The agent an agent token is for, or null for any other caller.</summary>
+    public static string? ScopedAgent(this ClaimsPrincipal user) =>
+        user.TokenKind() == TokenKinds.Agent ? user.FindFirst(Subject)?.Value : null;
 
     public static bool IsAdmin(this ClaimsPrincipal user) => user.FindFirst(Admin)?.Value == "true";
 

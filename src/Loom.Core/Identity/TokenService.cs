@@ -32,6 +32,16 @@ public sealed class TokenService(ITokenStore store, TimeProvider time, ILogger<T
         return secret;
     }
 
+    /// <summary>
+    /// A token for one agent or one run (Contributor in its workspace, narrowed further by the token scope guard),
+    /// not yet stored: the caller stores it in the same transaction as what it is for.
+    /// </summary>
+    public (TokenRecord Record, string Secret) NewScoped(string kind, string subject, string workspace) =>
+        NewToken($"{kind}-{subject}", workspace, Role.Contributor, admin: false, kind, subject);
+
+    /// <summary>Forgets cached lookups, so tokens revoked by another store's transaction stop working at once.</summary>
+    public void ForgetCached() => _cache.Clear();
+
     public async Task<IReadOnlyList<TokenDto>> ListAsync(CancellationToken cancellationToken) =>
         (await store.ListAsync(cancellationToken)).Select(t => t.ToDto()).ToList();
 
@@ -58,11 +68,13 @@ public sealed class TokenService(ITokenStore store, TimeProvider time, ILogger<T
         return token;
     }
 
-    private (TokenRecord Record, string Secret) NewToken(string name, string workspace, Role role, bool admin)
+    private (TokenRecord Record, string Secret) NewToken(string name, string workspace, Role role, bool admin,
+        string kind = TokenKinds.User, string? subject = null)
     {
         var secret = Prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
         var id = "tok_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
-        var record = new TokenRecord(id, name, Hashes.Sha256Hex(secret), workspace, role, admin, Times.Now(time), null, null);
+        var record = new TokenRecord(id, name.Length > 255 ? name[..255] : name, Hashes.Sha256Hex(secret), workspace, role, admin, Times.Now(time), null, null,
+            kind, subject);
         return (record, secret);
     }
 

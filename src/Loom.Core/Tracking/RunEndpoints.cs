@@ -1,4 +1,6 @@
 using Loom.Contracts;
+using Loom.Core.Common;
+using Loom.Core.Identity;
 using Loom.Core.Workspaces;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -33,6 +35,10 @@ public static class RunEndpoints
 
     public static async Task<Created<RunDto>> CreateRun(WorkspaceScope scope, CreateRunRequest request, HttpRequest http, RunService runs, CancellationToken cancellationToken)
     {
+        // A run token creates runs only below its own run.
+        if (http.HttpContext.User.ScopedRun() is { } scoped
+            && (request.ParentRunId is null || !await runs.IsWithinAsync(scope.Id, scoped, request.ParentRunId, cancellationToken)))
+            throw new LoomException(ErrorCodes.Forbidden, $"A run token creates only child runs of run '{scoped}' or of the runs below it.");
         var run = await runs.CreateAsync(scope.Id, request, Idempotency.From(http, request), cancellationToken);
         return TypedResults.Created($"/api/v1/workspaces/{scope.Name}/runs/{run.Id}", run);
     }

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Loom.Core.Tracking;
 
-public sealed partial class RunService(IRunStore store, TimeProvider time, ILogger<RunService> logger)
+public sealed partial class RunService(IRunStore store, IEnumerable<IRunCancellation> jobs, TimeProvider time, ILogger<RunService> logger)
 {
     public async Task<RunDto> CreateAsync(long workspaceId, CreateRunRequest request, IdempotentRequest? idempotency, CancellationToken cancellationToken)
     {
@@ -52,9 +52,27 @@ public sealed partial class RunService(IRunStore store, TimeProvider time, ILogg
         return updated;
     }
 
-    /// <summary>Cancels a run; a run with no agent has nothing to stop, so it is Canceled at once.</summary>
-    public Task<RunDto> CancelAsync(long workspaceId, string runId, CancellationToken cancellationToken) =>
-        UpdateAsync(workspaceId, runId, new UpdateRunRequest(Status: RunStatus.Canceled), cancellationToken);
+    /// <summary>
+    /// Cancels a run. A submitted run is handed to its job (Canceled at once while queued, CancelRequested while its
+    /// agents stop it); a run with no agent has nothing to stop, so it is Canceled at once.
+    /// </summary>
+    public async Task<RunDto> CancelAsync(long workspaceId, string runId, CancellationToken cancellationToken)
+    {
+        foreach (var job in jobs)
+            if (await job.TryCancelAsync(workspaceId, runId, cancellationToken)) return await GetAsync(workspaceId, runId, cancellationToken);
+        return await UpdateAsync(workspaceId, runId, new UpdateRunRequest(Status: RunStatus.Canceled), cancellationToken);
+    }
+
+    /// <summary>Whether <paramref name="runId"/> is <paramref name="ancestorId"/> or one of the runs below it.</summary>
+    public async Task<bool> IsWithinAsync(long workspaceId, string ancestorId, string runId, CancellationToken cancellationToken)
+    {
+        for (var current = runId; current is not null;)
+        {
+            if (current == ancestorId) return true;
+            current = (await store.GetAsync(workspaceId, current, cancellationToken))?.ParentRunId;
+        }
+        return false;
+    }
 
     public async Task<ListResult<RunDto>> ListAsync(long workspaceId, RunQuery query, CancellationToken cancellationToken)
     {
@@ -76,7 +94,7 @@ public sealed partial class RunService(IRunStore store, TimeProvider time, ILogg
         ?? throw LoomException.NotFound(ErrorCodes.ExperimentNotFound, "Experiment", name);
 
     /// <summary>Azure ML's run id shape: experiment, Unix seconds and a random suffix.</summary>
-    private static string NewRunId(string experiment, DateTimeOffset now)
+    public static string NewRunId(string experiment, DateTimeOffset now)
     {
         var prefix = experiment.Length > 200 ? experiment[..200] : experiment;
         return $"{prefix}_{now.ToUnixTimeSeconds()}_{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";

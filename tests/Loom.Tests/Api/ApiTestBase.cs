@@ -20,7 +20,10 @@ public abstract class ApiTestBase : IAsyncLifetime
 
     protected abstract Task<string?> DatabaseAsync();
 
-    public async Task InitializeAsync() => _server = await LoomTestServer.StartAsync(await DatabaseAsync());
+    /// <summary>Configuration keys for the server (e.g. shorter leases); none by default.</summary>
+    protected virtual IReadOnlyDictionary<string, string?>? Settings => null;
+
+    public async Task InitializeAsync() => _server = await LoomTestServer.StartAsync(await DatabaseAsync(), settings: Settings);
 
     public async Task DisposeAsync()
     {

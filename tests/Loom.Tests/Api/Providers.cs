@@ -41,3 +41,7 @@ public sealed class ComputeApiOnPostgres(PostgresFixture pg) : Compute.ComputeAp
 public sealed class SnapshotApiOnSqlite : Snapshots.SnapshotApiTests { protected override Task<string?> DatabaseAsync() => Task.FromResult<string?>(null); }
 [Collection("postgres")]
 public sealed class SnapshotApiOnPostgres(PostgresFixture pg) : Snapshots.SnapshotApiTests { protected override async Task<string?> DatabaseAsync() => await pg.Server.CreateDatabaseAsync(); }
+
+public sealed class AgentProtocolApiOnSqlite : Execution.AgentProtocolApiTests { protected override Task<string?> DatabaseAsync() => Task.FromResult<string?>(null); }
+[Collection("postgres")]
+public sealed class AgentProtocolApiOnPostgres(PostgresFixture pg) : Execution.AgentProtocolApiTests { protected override async Task<string?> DatabaseAsync() => await pg.Server.CreateDatabaseAsync(); }

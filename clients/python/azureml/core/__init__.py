@@ -1,10 +1,17 @@
 """``azureml.core`` for Loom: the Azure ML v1 classes, mapped onto Loom's client.
 
-Import as in Azure ML v1: ``from azureml.core import Run``.
+Import as in Azure ML v1: ``from azureml.core import Workspace, Experiment, ScriptRunConfig,
+Environment, Run``.
 """
 
+from .compute import ComputeTarget
+from .environment import Environment
 from .experiment import Experiment
 from .run import Run
+from .runconfig import RunConfiguration
+from .script_run import ScriptRun
+from .script_run_config import ScriptRunConfig
 from .workspace import Workspace
 
-__all__ = ["Experiment", "Run", "Workspace"]
+__all__ = ["ComputeTarget", "Environment", "Experiment", "Run", "RunConfiguration", "ScriptRun",
+           "ScriptRunConfig", "Workspace"]

@@ -4,9 +4,10 @@ Signatures and argument names follow the v1 SDK so existing training scripts run
 """
 
 import os
-import time
+import urllib.parse
 
 import loom
+from loom import _wait
 from loom._values import from_wire_deep
 from loom.run import _remote_core
 
@@ -15,9 +16,6 @@ from .experiment import Experiment
 from .workspace import Workspace
 
 __all__ = ["Run"]
-
-_TERMINAL = ("Completed", "Failed", "Canceled")
-
 
 class Run(loom.Run):
     """A run of an experiment, as ``azureml.core.Run``.
@@ -39,6 +37,21 @@ class Run(loom.Run):
     def get_context(cls, allow_offline=True, used_for_context_manager=False, **kwargs):
         """The run this script was submitted as, or an offline run outside Loom."""
         return super(Run, cls).get_context(allow_offline=allow_offline)
+
+    @classmethod
+    def _from_doc(cls, experiment, doc):
+        """A Run of ``experiment`` for the run document ``doc``."""
+        workspace = experiment.workspace
+        run = cls._from_core(_remote_core(workspace._require_client(), workspace.name, doc), doc)
+        run._experiment = experiment
+        return run
+
+    @classmethod
+    def _submitted(cls, experiment, run):
+        """The azureml Run of a :class:`loom.Run` just submitted."""
+        submitted = cls._from_core(run._core, run._details)
+        submitted._experiment = experiment
+        return submitted
 
     @staticmethod
     def get(workspace, run_id):
@@ -189,35 +202,56 @@ class Run(loom.Run):
             message = "%s: %s" % (error_code, message or "")
         loom.Run.fail(self, message)
 
-    def wait_for_completion(self, show_output=False, wait_post_processing=False, raise_on_error=True):
-        """Poll until the run finishes; raise ActivityFailedException when it failed."""
-        delay = 1.0
-        while True:
-            details = self._backend.get()
-            if details["status"] in _TERMINAL:
-                break
-            time.sleep(delay)
-            delay = min(delay * 1.5, 10.0)
-        if raise_on_error and details["status"] == "Failed":
-            raise ActivityFailedException(details.get("error") or "run %s failed" % self.id)
+    def wait_for_completion(self, show_output=False, wait_post_processing=False, raise_on_error=True,
+                            timeout_seconds=None):
+        """Wait until the run is Completed, Failed or Canceled and return its details.
+
+        With ``show_output`` the run's main log (``std_log.txt``, or ``std_log_process_0.txt``
+        for a run of several processes) is printed as it grows, then a summary. Raises
+        ActivityFailedException when the run failed or was canceled (unless ``raise_on_error`` is
+        False); TimeoutError after ``timeout_seconds`` (Loom's addition; default: no limit).
+        """
+        _wait.wait(self, show_output, timeout_seconds, raise_on_error, ActivityFailedException)
         return self.get_details()
+
+    def cancel(self):
+        """Cancel the run (a queued run at once; a running one is stopped by its agent)."""
+        loom.Run.cancel(self)
 
     # -- reading -----------------------------------------------------------------------------
 
     def get_details(self):
         """Run details with Azure ML's keys (runId, status, startTimeUtc, endTimeUtc...)."""
         doc = self._backend.get()
+        properties = doc.get("properties") or {}
         details = {
-            "runId": doc["id"], "target": doc.get("compute") or "local", "status": doc["status"],
+            "runId": doc["id"], "target": properties.get("loom.compute") or "local", "status": doc["status"],
             "startTimeUtc": doc.get("startTime"), "endTimeUtc": doc.get("endTime"),
             "properties": doc.get("properties") or {}, "tags": doc.get("tags") or {},
             "displayName": doc.get("displayName"), "experiment": doc.get("experiment"),
             "parentRunId": doc.get("parentRunId"), "inputDatasets": [], "outputDatasets": [],
-            "logFiles": {},
+            "logFiles": self._log_files(),
         }
         if doc.get("error"):
             details["error"] = {"error": {"message": doc["error"]}}
         return details
+
+    def _log_files(self):
+        if self.offline:
+            return {}
+        client, workspace = self._backend.client, self._backend.workspace
+        base = client.tracking_uri + "/api/v1/workspaces/%s/runs/%s/logs/" % (
+            urllib.parse.quote(workspace, safe=""), urllib.parse.quote(self.id, safe=""))
+        return {entry["file"]: base + urllib.parse.quote(entry["file"], safe="/")
+                for entry in client.list_logs(self.id, workspace)}
+
+    def get_portal_url(self):
+        """The run's address on the Loom server (its REST document; Loom has no portal yet)."""
+        if self.offline:
+            return None
+        return "%s/api/v1/workspaces/%s/runs/%s" % (
+            self._backend.client.tracking_uri, urllib.parse.quote(self._backend.workspace, safe=""),
+            urllib.parse.quote(self.id, safe=""))
 
     def get_status(self):
         """The run's status."""

@@ -52,8 +52,12 @@ internal static partial class EnvironmentFile
                 throw new UsageException($"{path}: cannot read requirementsFile '{file}': {e.Message}");
             }
         }
-        var pip = python.PipOptions is { } p ? new PipOptions(p.IndexUrl, p.ExtraIndexUrls, p.FindLinks, p.NoIndex) : null;
-        return new PythonSpec(python.Interpreter, requirements, pip);
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        // A relative find-links folder means one beside the file, wherever the agent runs it from.
+        var findLinks = python.PipOptions?.FindLinks?.Select(link =>
+            link.Contains("://", StringComparison.Ordinal) || Path.IsPathRooted(link) ? link : Path.GetFullPath(Path.Combine(folder, link))).ToList();
+        var pip = python.PipOptions is { } p ? new PipOptions(p.IndexUrl, p.ExtraIndexUrls, findLinks, p.NoIndex) : null;
+        return new PythonSpec(python.Interpreter, requirements, pip, python.SystemSitePackages);
     }
 
     // YamlDotNet fills these by reflection; an unknown key is an error with its line.
@@ -73,6 +77,7 @@ internal static partial class EnvironmentFile
         public List<string>? Requirements { get; set; }
         public string? RequirementsFile { get; set; }
         public PipModel? PipOptions { get; set; }
+        public bool SystemSitePackages { get; set; }
     }
 
     internal sealed class PipModel

@@ -14,6 +14,8 @@ internal sealed class RunCommand : Command
         Subcommands.Add(new RunMetricsCommand(context));
         Subcommands.Add(new RunLogsCommand(context));
         Subcommands.Add(new RunDownloadCommand(context));
+        Subcommands.Add(new RunSubmitCommand(context));
+        Subcommands.Add(new RunDownloadSnapshotCommand(context));
         Subcommands.Add(new RunTagCommand(context));
         Subcommands.Add(new RunCancelCommand(context));
     }

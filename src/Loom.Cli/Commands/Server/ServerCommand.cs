@@ -3,7 +3,7 @@ using Loom.Server;
 
 namespace Loom.Cli.Commands.Server;
 
-/// <summary><c>loom server [--data DIR] [--urls URLS] [--database CS]</c>: runs the server in this process until stopped.</summary>
+/// <summary><c>loom server [--data DIR] [--urls URLS] [--database CS] [--agent-python PATH]</c>: runs the server in this process until stopped.</summary>
 internal sealed class ServerCommand : Command
 {
     private readonly Option<string> data = new("--data") { Description = "Data folder (else LOOM_DATA, else ~/.loom)", HelpName = "dir" };
@@ -20,11 +20,18 @@ internal sealed class ServerCommand : Command
         HelpName = "cs",
     };
 
+    private readonly Option<string> agentPython = new("--agent-python")
+    {
+        Description = "Interpreter the agents of local compute targets use (else LOOM_AGENT_PYTHON, else python3)",
+        HelpName = "path",
+    };
+
     public ServerCommand() : base("server", "Run the Loom server (REST API) in this process")
     {
         Options.Add(data);
         Options.Add(urls);
         Options.Add(database);
+        Options.Add(agentPython);
         SetAction(ExecuteAsync);
     }
 
@@ -32,7 +39,8 @@ internal sealed class ServerCommand : Command
     public async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
     {
         var args = new List<string>();
-        foreach (var (option, value) in new[] { (data, parseResult.GetValue(data)), (urls, parseResult.GetValue(urls)), (database, parseResult.GetValue(database)) })
+        foreach (var (option, value) in new[] { (data, parseResult.GetValue(data)), (urls, parseResult.GetValue(urls)), (database, parseResult.GetValue(database)),
+                     (agentPython, parseResult.GetValue(agentPython)) })
             if (value is not null)
                 args.AddRange([option.Name, value]);
         return await LoomServer.RunAsync([.. args], cancellationToken);

@@ -1,0 +1,55 @@
+using Loom.Contracts;
+using Loom.Core.Hosting;
+using Loom.Core.Tracking;
+using Loom.Core.Workspaces;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Loom.Core.Identity;
+
+/// <summary>
+/// Narrows agent and run tokens to what they are for, after routing and before the handler: an agent token reaches
+/// its own agent's calls and reads snapshots; a run token reaches its run and the run's descendants (and creates
+/// children, which <see cref="RunEndpoints"/> checks against the parent).
+/// </summary>
+public static class TokenScopeGuard
+{
+    private const string AgentRoutes = "/api/v1/agents/{id}";
+    private const string SnapshotRoutes = "/api/v1/workspaces/{ws}/snapshots/{id}";
+    private const string RunsRoute = "/api/v1/workspaces/{ws}/runs";
+    private const string RunRoutes = "/api/v1/workspaces/{ws}/runs/{runId}";
+
+    public static IApplicationBuilder UseTokenScopes(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        var kind = context.User.TokenKind();
+        if (kind != TokenKinds.User && context.User.Identity?.IsAuthenticated == true && !await AllowedAsync(context, kind))
+        {
+            await Problems.WriteAsync(context, ErrorCodes.Forbidden, kind == TokenKinds.Agent
+                ? "An agent token only serves its own agent's calls and snapshot reads."
+                : "A run token only serves its own run and the runs below it.");
+            return;
+        }
+        await next(context);
+    });
+
+    private static async ValueTask<bool> AllowedAsync(HttpContext context, string kind)
+    {
+        var pattern = ((context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "").TrimEnd('/');
+        var subject = context.User.FindFirst(LoomClaims.Subject)?.Value ?? "";
+        if (kind == TokenKinds.Agent)
+            return (Starts(pattern, AgentRoutes) && context.Request.RouteValues["id"] as string == subject)
+                || (HttpMethods.IsGet(context.Request.Method) && Starts(pattern, SnapshotRoutes));
+        if (kind != TokenKinds.Run) return false;
+        if (pattern == RunsRoute) return HttpMethods.IsPost(context.Request.Method);
+        if (!Starts(pattern, RunRoutes) || context.Request.RouteValues["runId"] is not string runId) return false;
+        if (runId == subject) return true;
+        var services = context.RequestServices;
+        var workspace = await services.GetRequiredService<WorkspaceService>().ResolveAsync(context.Request.RouteValues["ws"] as string, context.RequestAborted);
+        return await services.GetRequiredService<RunService>().IsWithinAsync(workspace.Id, subject, runId, context.RequestAborted);
+    }
+
+    private static bool Starts(string pattern, string prefix) =>
+        pattern.StartsWith(prefix, StringComparison.Ordinal) && (pattern.Length == prefix.Length || pattern[prefix.Length] == '/');
+}
