@@ -314,6 +314,10 @@ class ExperimentSubmitTest(ShimTestBase):
             self.submit(compute_target="no-such-target")
         self.assertEqual("compute_not_found", caught.exception.code)
         with self.assertRaises(UserErrorException) as caught:
+            self.experiment.submit(ScriptRunConfig(self.folder, "train.py"))
+        self.assertEqual("compute_not_found", caught.exception.code, "Azure's default target is 'local'")
+        self.assertIn("local", str(caught.exception))
+        with self.assertRaises(UserErrorException):
             self.submit(environment=Environment.get(self.ws, "system"), script=None, command=None)
         with self.assertRaises(UserErrorException):
             self.experiment.submit(object())

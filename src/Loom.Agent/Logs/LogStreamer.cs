@@ -29,7 +29,7 @@ public sealed class LogStreamer : IAsyncDisposable
     private readonly CancellationTokenSource stop = new();
     private readonly Task loop;
     private long lastSend;
-    private int failures;
+    private volatile int failures;
 
     /// <summary>Starts streaming to run <paramref name="runId"/>'s logs through <paramref name="logs"/> (a client with the run token).</summary>
     /// <param name="logs">The logs API.</param>
@@ -115,16 +115,20 @@ public sealed class LogStreamer : IAsyncDisposable
     {
         while (!cancellationToken.IsCancellationRequested)
         {
-            await wake.WaitAsync(Interval, cancellationToken);
+            // A file goes out at once after a quiet spell or when it piles up, else once its interval has passed;
+            // while the server is away, every file waits out the backoff. An append re-evaluates at once.
+            var backoff = failures > 0 ? Backoff(failures) - Stopwatch.GetElapsedTime(lastSend) : TimeSpan.Zero;
+            var wait = backoff > TimeSpan.Zero ? backoff : failures > 0 ? TimeSpan.Zero : UntilDue();
+            if (wait is null) await wake.WaitAsync(cancellationToken);
+            else if (wait > TimeSpan.Zero) await wake.WaitAsync(wait.Value, cancellationToken);
             while (wake.CurrentCount > 0) await wake.WaitAsync(cancellationToken);
-            // After a send, wait out the interval unless a file has piled up; while the server is away, back off.
-            var wait = (failures > 0 ? Backoff(failures) : Interval) - Stopwatch.GetElapsedTime(lastSend);
-            if (wait > TimeSpan.Zero && !HasEager()) await Task.Delay(wait, cancellationToken);
-            if (!HasPending()) continue;
+            if (failures > 0 && Stopwatch.GetElapsedTime(lastSend) < Backoff(failures)) continue;
+            var work = failures > 0 ? Pending() : Due();
+            if (work.Count == 0) continue;
             await sending.WaitAsync(cancellationToken);
             try
             {
-                await SendAllAsync(cancellationToken);
+                await SendAsync(work, cancellationToken);
             }
             finally
             {
@@ -133,17 +137,51 @@ public sealed class LogStreamer : IAsyncDisposable
         }
     }
 
-    /// <summary>One attempt for every file with pending bytes, in parallel; true when nothing is left to send.</summary>
+    /// <summary>One attempt for every file with pending bytes; true when nothing is left to send.</summary>
     private async Task<bool> SendAllAsync(CancellationToken cancellationToken)
     {
-        List<(string File, PendingLog Log)> work;
-        lock (files) work = [.. files.Where(f => f.Value.Count > 0 && !f.Value.Refused).Select(f => (f.Key, f.Value))];
-        if (work.Count == 0) return true;
+        await SendAsync(Pending(), cancellationToken);
+        lock (files) return !files.Values.Any(f => f.Count > 0 && !f.Refused);
+    }
+
+    /// <summary>Sends the files in parallel, each from its acknowledged offset.</summary>
+    private async Task SendAsync(List<(string File, PendingLog Log)> work, CancellationToken cancellationToken)
+    {
+        if (work.Count == 0) return;
         lastSend = Stopwatch.GetTimestamp();
+        lock (files)
+            foreach (var (_, log) in work) log.LastSend = lastSend;
         var results = await Task.WhenAll(work.Select(w => SendFileAsync(w.File, w.Log, cancellationToken)));
         failures = results.All(r => r) ? 0 : failures + 1;
-        lock (files) return results.All(r => r) && !files.Values.Any(f => f.Count > 0 && !f.Refused);
     }
+
+    private List<(string File, PendingLog Log)> Pending()
+    {
+        lock (files) return [.. files.Where(f => f.Value.Count > 0 && !f.Value.Refused).Select(f => (f.Key, f.Value))];
+    }
+
+    private List<(string File, PendingLog Log)> Due()
+    {
+        lock (files) return [.. files.Where(f => f.Value.Count > 0 && !f.Value.Refused && IsDue(f.Value)).Select(f => (f.Key, f.Value))];
+    }
+
+    /// <summary>How long until the first pending file is due: zero when one is, null when none is pending.</summary>
+    private TimeSpan? UntilDue()
+    {
+        lock (files)
+        {
+            TimeSpan? wait = null;
+            foreach (var log in files.Values.Where(f => f.Count > 0 && !f.Refused))
+            {
+                if (IsDue(log)) return TimeSpan.Zero;
+                var left = Interval - Stopwatch.GetElapsedTime(log.LastSend);
+                if (left < wait) wait = left;
+            }
+            return wait;
+        }
+    }
+
+    private static bool IsDue(PendingLog log) => log.Count >= EagerBytes || log.LastSend == 0 || Stopwatch.GetElapsedTime(log.LastSend) >= Interval;
 
     /// <summary>Sends a file's pending bytes, a chunk at a time; false when the server could not be reached.</summary>
     private async Task<bool> SendFileAsync(string file, PendingLog log, CancellationToken cancellationToken)
@@ -174,16 +212,6 @@ public sealed class LogStreamer : IAsyncDisposable
             }
             lock (files) log.Acknowledge(chunk.Length);
         }
-    }
-
-    private bool HasPending()
-    {
-        lock (files) return files.Values.Any(f => f.Count > 0 && !f.Refused);
-    }
-
-    private bool HasEager()
-    {
-        lock (files) return files.Values.Any(f => f.Count >= EagerBytes && !f.Refused);
     }
 
     private static TimeSpan Backoff(int failures) =>

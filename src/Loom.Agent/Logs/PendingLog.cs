@@ -13,6 +13,9 @@ internal sealed class PendingLog
 
     public int Count { get; private set; }
 
+    /// <summary>When its last send started (a <see cref="System.Diagnostics.Stopwatch"/> timestamp; 0 before the first).</summary>
+    public long LastSend { get; set; }
+
     /// <summary>The server refused this file for good (not a transient failure); what follows is dropped.</summary>
     public bool Refused { get; private set; }
 

@@ -51,12 +51,23 @@ public sealed partial class AgentService(
         while (true)
         {
             string? secret = null;
-            var claimed = await store.ClaimAsync(agentId, time.GetUtcNow(), (workspace, runId) =>
+            ClaimedJob? claimed;
+            try
             {
-                var (record, token) = tokens.NewScoped(TokenKinds.Run, runId, workspace);
-                secret = token;
-                return record;
-            }, cancellationToken);
+                claimed = await store.ClaimAsync(agentId, time.GetUtcNow(), (workspace, runId) =>
+                {
+                    var (record, token) = tokens.NewScoped(TokenKinds.Run, runId, workspace);
+                    secret = token;
+                    return record;
+                }, cancellationToken);
+            }
+            catch (LoomException e) when (e.Code == ErrorCodes.AgentRetired)
+            {
+                // A retired agent hears this once and exits: it has left, whether or not it says so.
+                if ((await store.GetAgentAsync(agentId, cancellationToken))?.State == AgentStates.Retiring)
+                    await store.LeaveAsync(agentId, AgentStates.Left, "agent retired", time.GetUtcNow(), cancellationToken);
+                throw;
+            }
             if (claimed is not null)
             {
                 LogClaimed(logger, claimed.Job.RunId, claimed.NodeRank, agentId);

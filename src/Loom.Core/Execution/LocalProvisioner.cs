@@ -89,7 +89,9 @@ public sealed partial class LocalProvisioner(IExecutionStore store, AgentService
         {
             if (!process.HasExited) continue;
             _processes.Remove(agentId);
-            await store.LeaveAsync(agentId, AgentStates.Lost, $"agent process exited with code {process.ExitCode}", time.GetUtcNow(), cancellationToken);
+            var retired = (await store.GetAgentAsync(agentId, cancellationToken))?.State == AgentStates.Retiring;
+            await store.LeaveAsync(agentId, retired ? AgentStates.Left : AgentStates.Lost, $"agent process exited with code {process.ExitCode}",
+                time.GetUtcNow(), cancellationToken);
             process.Dispose();
         }
     }

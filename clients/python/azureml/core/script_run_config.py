@@ -32,7 +32,6 @@ class ScriptRunConfig:
         self.command = command
         self.arguments = list(arguments) if arguments is not None else []
         self.run_config = run_config or RunConfiguration()
-        self._target_given = compute_target is not None or run_config is not None
         if compute_target is not None:
             self.run_config.target = compute_target
         if environment is not None:
@@ -66,9 +65,7 @@ class ScriptRunConfig:
                                      "PyTorchConfiguration or MpiConfiguration" % type(job).__name__)
         elif config.node_count and config.node_count > 1:
             nodes = config.node_count
-        target = config.target
-        if target == "local" and not self._target_given:
-            target = None  # Azure's default: let the server pick its default compute target
+        target = config.target  # Azure's default 'local' names a Loom compute target called local
         environment = config.environment
         try:
             if environment is not None and not isinstance(environment, str):

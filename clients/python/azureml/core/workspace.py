@@ -63,7 +63,10 @@ class Workspace:
     @staticmethod
     def get(name, auth=None, subscription_id=None, resource_group=None, location=None, **kwargs):
         """Workspace ``name`` on the server of ``LOOM_TRACKING_URI`` (or the CLI's profile)."""
-        found = _config.resolve()
+        try:
+            found = _config.resolve()
+        except (FileNotFoundError, ValueError) as error:
+            raise UserErrorException(str(error)) from error
         if not found["url"]:
             raise UserErrorException("no Loom server: set LOOM_TRACKING_URI (or use Workspace.from_config)")
         workspace = Workspace(subscription_id, resource_group, name,

@@ -66,22 +66,29 @@ internal sealed class AgentCommand : LoomCommand
             Host = parseResult.GetValue(HostOption) ?? Environment.MachineName,
             Log = line => Output.WriteError($"{DateTime.UtcNow.ToString("HH:mm:ss", CultureInfo.InvariantCulture)} loom agent: {line}"),
         };
-        return await RunOutlivingTerminationAsync(new AgentHost(options), cancellationToken);
+        return await RunUntilSignaledAsync(new AgentHost(options), cancellationToken);
     }
 
     /// <summary>
-    /// Runs the agent so that stopping it may take as long as it needs. On SIGTERM or Ctrl+C System.CommandLine cancels
-    /// the token, waits 2 s, then returns its own exit code and the process ends with Main; stopping a job takes longer
-    /// (the SIGTERM grace, the outputs, the final report). A foreground thread keeps the process alive until the agent
-    /// is done, then exits with the agent's code.
+    /// Runs the agent until SIGTERM or Ctrl+C, and lets stopping take as long as it needs (the SIGTERM grace of the
+    /// job, its outputs, the final report). The signals are handled here rather than left to System.CommandLine, whose
+    /// handler may return its own exit code after 2 s and so end the process with Main; a foreground thread keeps the
+    /// process alive until the agent is done and then exits with the agent's code.
     /// </summary>
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-    private static async Task<int> RunOutlivingTerminationAsync(AgentHost host, CancellationToken cancellationToken)
+    private static async Task<int> RunUntilSignaledAsync(AgentHost host, CancellationToken cancellationToken)
     {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var signaled = new ManualResetEventSlim();
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => signaled.Set());
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, _ => signaled.Set());
-        var running = host.RunAsync(cancellationToken);
+        void OnSignal(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            signaled.Set();
+            stop.Cancel();
+        }
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        var running = host.RunAsync(stop.Token);
         var keeper = new Thread(() =>
         {
             try
@@ -92,8 +99,8 @@ internal sealed class AgentCommand : LoomCommand
             {
                 // The awaiting caller reports the failure.
             }
-            // Handlers of one signal run one after another: ours may come after System.CommandLine's 2 s wait.
-            if (cancellationToken.IsCancellationRequested && signaled.Wait(SignalWait))
+            // Handlers of one signal run one after another: ours may come after System.CommandLine's.
+            if (signaled.IsSet || (cancellationToken.IsCancellationRequested && signaled.Wait(SignalWait)))
                 Environment.Exit(running.IsCompletedSuccessfully ? running.Result : ExitCodes.Failed);
         })
         { IsBackground = false, Name = "loom-agent-shutdown" };
