@@ -12,9 +12,17 @@ if (args.Length > 0 && args[0] == "--serve")
 
 // The in-process servers log warnings only: a line per created run would slow them and bury the table.
 Environment.SetEnvironmentVariable("Logging__LogLevel__Default", "Warning");
-var settings = BenchSettings.FromArgs(args);
+var settings = BenchSettings.FromArgs(args.Where(a => a != "submission").ToArray());
 var root = RepositoryRoot();
 var table = new ResultTable();
+if (args.Contains("submission"))
+{
+    // The run submission benchmark: its own table.
+    using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(20));
+    await SubmissionBenchmark.RunAsync(settings, table, limit.Token);
+    table.Print($"Loom run submission benchmark ({(settings.Quick ? "--quick" : "full")}), {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+    return 0;
+}
 using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(settings.Quick ? 10 : 30));
 var cancellationToken = deadline.Token;
 // Other work on the box skews every figure; the load average at the start is printed with the table.

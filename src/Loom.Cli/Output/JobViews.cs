@@ -16,7 +16,7 @@ public static class JobViews
         if (job.Script is not null) fields.Add(new("Script", job.Script));
         if (job.Command is not null) fields.Add(new("Command", job.Command));
         if (job.Arguments.Count > 0) fields.Add(new("Arguments", string.Join(' ', job.Arguments)));
-        fields.Add(new("Nodes", $"{job.NodeCount} × {job.ProcessCountPerNode} process(es){(job.Distribution is { } d ? $", {d}" : "")}"));
+        fields.Add(new("Layout", $"{job.NodeCount} node(s) × {job.ProcessCountPerNode} process(es){(job.Distribution is { } d ? $", {d}" : "")}"));
         if (job.MaxDurationSeconds is { } max) fields.Add(new("Max duration", Formats.Duration(TimeSpan.FromSeconds(max))));
         fields.Add(new("Queued", Formats.Time(job.QueuedTime)));
         return fields;

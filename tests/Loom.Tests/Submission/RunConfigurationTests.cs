@@ -162,6 +162,19 @@ public sealed class RunConfigurationTests : IDisposable
         Assert.Throws<RunConfigurationException>(() => RunSubmitter.Check(run with { SourceDirectory = source }));
     }
 
+    [Fact]
+    public void The_iris_sample_configuration_loads_and_checks()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Loom.slnx"))) root = root.Parent;
+        Assert.NotNull(root);
+        var sample = Path.Combine(root.FullName, "samples", "iris");
+        var run = RunSubmitter.Check(RunConfiguration.Load(Path.Combine(sample, ".loom", "train.runconfig.yml")));
+        Assert.Equal((sample, "train.py", "cpu", "sklearn", "iris"), (run.SourceDirectory, run.Script, run.Compute, run.Environment, run.Experiment));
+        Assert.Equal(["--c", "0.5"], run.Arguments);
+        Assert.Equal("iris", run.Tags!["sample"]);
+    }
+
     [Theory]
     [InlineData("90", 90)]
     [InlineData("30s", 30)]

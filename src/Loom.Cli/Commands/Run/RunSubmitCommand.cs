@@ -100,14 +100,12 @@ internal sealed class RunSubmitCommand : LoomCommand
         using (client)
         {
             var submitter = new RunSubmitter(client);
-            SnapshotResult? snapshot = null;
-            // Progress bars would mix into the JSON on a terminal; JSON users get the numbers in the answer instead.
-            await (json ? UploadAsync(SilentTransfers.Instance) : Output.RunTransfersAsync(UploadAsync));
-            var submitted = await submitter.SubmitSnapshotAsync(connection.Workspace, run, snapshot!, idempotencyKey: null, cancellationToken);
-            if (!json) Output.WriteDetails(Details(submitted, snapshot!));
+            var snapshot = await SnapshotAsync(submitter, connection.Workspace, run, json, cancellationToken);
+            var submitted = await submitter.SubmitSnapshotAsync(connection.Workspace, run, snapshot, idempotencyKey: null, cancellationToken);
+            if (!json) Output.WriteDetails(Details(submitted, snapshot));
             if (!follow && !parseResult.GetValue(wait))
             {
-                if (json) Output.WriteJson(View(submitted, snapshot!));
+                if (json) Output.WriteJson(View(submitted, snapshot));
                 return ExitCodes.Ok;
             }
 
@@ -115,18 +113,29 @@ internal sealed class RunSubmitCommand : LoomCommand
             var final = follow
                 ? await waiter.StreamAsync(submitted.Id, run.MainLog, json ? new StandardErrorOutput(Output) : Output, cancellationToken)
                 : await waiter.WaitAsync(submitted.Id, changed => Output.WriteError($"run {changed.Id}: {changed.Status}"), cancellationToken);
-            if (json) Output.WriteJson(View(final, snapshot!));
+            if (json) Output.WriteJson(View(final, snapshot));
             if (final.Status == RunStatus.Completed) return ExitCodes.Ok;
             Output.WriteError($"error: run {final.Id} ended {final.Status}{(final.Error is { } error ? $": {error}" : "")}");
             return ExitCodes.Failed;
+        }
+    }
 
-            async Task UploadAsync(ITransferReporter progress)
-            {
-                var transfer = progress.Start($"snapshot of {run.SourceDirectory}", totalBytes: null);
-                snapshot = await submitter.UploadSnapshotAsync(connection.Workspace, run, snapshotOptions: null, cancellationToken);
-                transfer.Report(snapshot.Bytes, snapshot.Bytes);
-                transfer.Complete();
-            }
+    /// <summary>Snapshots the source folder under a progress line on a terminal.</summary>
+    private async Task<SnapshotResult> SnapshotAsync(RunSubmitter submitter, string workspace, RunConfiguration run, bool json,
+        CancellationToken cancellationToken)
+    {
+        SnapshotResult? snapshot = null;
+        // Progress bars would mix into the JSON on a terminal; JSON users get the numbers in the answer instead.
+        await (json ? UploadAsync(SilentTransfers.Instance) : Output.RunTransfersAsync(UploadAsync));
+        return snapshot!;
+
+        async Task UploadAsync(ITransferReporter progress)
+        {
+            // The snapshot client reports no progress of its own yet, so the line shows activity, then the size when done.
+            var transfer = progress.Start($"snapshot of {run.SourceDirectory}", totalBytes: null);
+            snapshot = await submitter.UploadSnapshotAsync(workspace, run, snapshotOptions: null, cancellationToken);
+            transfer.Report(snapshot.Bytes, snapshot.Bytes);
+            transfer.Complete();
         }
     }
 
