@@ -57,7 +57,17 @@ public sealed class AgentHost(AgentOptions options)
             }
             if (job is null) continue;
 
-            var outcome = await new JobRun(session, job).RunAsync(stopToken);
+            JobOutcome outcome;
+            try
+            {
+                outcome = await new JobRun(session, job).RunAsync(stopToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A fault of the agent's own while finishing a job: the server's lease settles that run; serve the next.
+                options.Log($"run {job.RunId}: agent error: {e}");
+                continue;
+            }
             if (outcome.AgentLost)
             {
                 options.Log($"agent {identity.Id}: the server no longer knows this agent; exiting");

@@ -30,7 +30,12 @@ internal static class MachineInfo
             var start = new ProcessStartInfo(smi, "-L") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
             using var process = Process.Start(start)!;
             var output = process.StandardOutput.ReadToEndAsync();
-            if (!process.WaitForExit(TimeSpan.FromSeconds(10)) || process.ExitCode != 0) return 0;
+            if (!process.WaitForExit(TimeSpan.FromSeconds(10)))
+            {
+                process.Kill(entireProcessTree: true);
+                return 0;
+            }
+            if (process.ExitCode != 0) return 0;
             return output.Result.Split('\n').Count(l => l.StartsWith("GPU ", StringComparison.Ordinal));
         }
         catch (System.ComponentModel.Win32Exception)

@@ -24,7 +24,7 @@ public sealed class FolderBlobStore : IBlobStore
         var buffer = ArrayPool<byte>.Shared.Rent(128 * 1024);
         try
         {
-            await using (var file = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
+            await using (var file = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.None))
             {
                 int read;
                 while ((read = await content.ReadAsync(buffer, cancellationToken)) > 0)

@@ -9,6 +9,8 @@ namespace Loom.Client;
 public sealed class SnapshotsClient
 {
     private const int MissingBatch = 10_000;
+    private const long BatchBytes = 8 << 20;
+    private const int BatchFiles = 1000;
     private const int LargestListed = 5;
     private readonly LoomHttp http;
 
@@ -27,6 +29,8 @@ public sealed class SnapshotsClient
         var cache = HashCache.Load(folder, options.CacheFolder);
         var entries = new List<SnapshotEntryDto>(files.Count);
         var hashed = 0;
+        var toHash = files.Where(f => cache.Find(f) is null).Sum(f => f.Size);
+        long hashedBytes = 0;
         foreach (var file in files)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -36,6 +40,8 @@ public sealed class SnapshotsClient
                 sha = HashCache.HashFile(file.FullPath);
                 cache.Set(file, sha);
                 hashed++;
+                hashedBytes += file.Size;
+                options.Progress?.Invoke(new SnapshotProgress(SnapshotProgress.Hashing, hashedBytes, toHash));
             }
             entries.Add(new SnapshotEntryDto(file.Path, file.Size, file.Mode, sha));
         }
@@ -46,17 +52,63 @@ public sealed class SnapshotsClient
         var missing = new List<string>();
         foreach (var batch in byHash.Keys.Chunk(MissingBatch))
             missing.AddRange(await MissingAsync(workspace, batch, cancellationToken));
-        long uploadedBytes = 0;
-        await Parallel.ForEachAsync(missing, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Parallelism), CancellationToken = cancellationToken },
-            async (sha, ct) =>
-            {
-                var file = byHash[sha];
-                await using var stream = new FileStream(file.FullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16, useAsync: true);
-                var blob = await UploadBlobAsync(workspace, sha, stream, ct);
-                Interlocked.Add(ref uploadedBytes, blob.Size);
-            });
+        var uploadedBytes = await UploadMissingAsync(workspace, missing.Select(sha => (sha, byHash[sha])).ToList(), options, cancellationToken);
         var created = await CreateAsync(workspace, entries, cancellationToken);
         return new SnapshotResult(created.Id, created.Files, created.Bytes, missing.Count, uploadedBytes, hashed);
+    }
+
+    /// <summary>
+    /// Uploads the files the server lacks: small ones batched (up to <see cref="BatchBytes"/> or <see cref="BatchFiles"/> a
+    /// request, since per-request costs dwarf their bytes), large ones one per request; returns the bytes sent.
+    /// </summary>
+    private async Task<long> UploadMissingAsync(string workspace, IReadOnlyList<(string Sha256, SnapshotFile File)> missing, SnapshotUploadOptions options,
+        CancellationToken cancellationToken)
+    {
+        var total = missing.Sum(m => m.File.Size);
+        long sent = 0;
+        void Sent(long bytes) => options.Progress?.Invoke(new SnapshotProgress(SnapshotProgress.Uploading, Interlocked.Add(ref sent, bytes), total));
+        var requests = new List<IReadOnlyList<(string Sha256, SnapshotFile File)>>();
+        var batch = new List<(string, SnapshotFile)>();
+        long batchBytes = 0;
+        foreach (var blob in missing)
+        {
+            if (blob.File.Size >= options.SmallFileBytes)
+            {
+                requests.Add([blob]);
+                continue;
+            }
+            batch.Add(blob);
+            batchBytes += blob.File.Size;
+            if (batchBytes >= BatchBytes || batch.Count >= BatchFiles)
+            {
+                requests.Add(batch);
+                (batch, batchBytes) = ([], 0);
+            }
+        }
+        if (batch.Count > 0) requests.Add(batch);
+        long uploaded = 0;
+        await Parallel.ForEachAsync(requests, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Parallelism), CancellationToken = cancellationToken },
+            async (request, ct) =>
+            {
+                if (request.Count == 1 && request[0].File.Size >= options.SmallFileBytes)
+                {
+                    var (sha, file) = request[0];
+                    await using var stream = new FileStream(file.FullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16, useAsync: true);
+                    var blob = await UploadBlobAsync(workspace, sha, stream, ct);
+                    Sent(blob.Size);
+                    Interlocked.Add(ref uploaded, blob.Size);
+                    return;
+                }
+                // Progress counts each attempt's bytes once the batch is stored, so a retried batch is not counted twice.
+                using var response = await http.SendAsync(() => new HttpRequestMessage(HttpMethod.Post, http.Url($"{ApiPaths.Workspace(workspace)}/blobs"))
+                {
+                    Content = new BlobBatchContent(request),
+                }, retryable: true, HttpCompletionOption.ResponseContentRead, ct);
+                var stored = (await LoomHttp.ReadJsonAsync<ListResult<BlobDto>>(response, ct)).Value.Sum(b => b.Size);
+                Sent(stored);
+                Interlocked.Add(ref uploaded, stored);
+            });
+        return uploaded;
     }
 
     /// <summary><c>POST /snapshots/missing</c>: which of <paramref name="sha256"/> the server lacks.</summary>

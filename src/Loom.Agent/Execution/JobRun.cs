@@ -76,7 +76,14 @@ internal sealed partial class JobRun
                 Line($"agent error: {e}");
                 result = JobResult.Failed($"agent error: {e.Message}");
             }
-            await FinishAsync(result);
+            try
+            {
+                await FinishAsync(result);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Warn($"could not finish the run: {e}");
+            }
             session.Log($"run {job.RunId}: {result.Status}{(result.Error is null ? "" : $" ({result.Error})")}");
         }
         finally

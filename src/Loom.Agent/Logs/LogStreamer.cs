@@ -204,8 +204,9 @@ public sealed class LogStreamer : IAsyncDisposable
             {
                 return false;
             }
-            catch (LoomApiException e)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
+                // A refusal (or an answer that makes no sense) would come again: give the file up rather than loop.
                 lock (files) log.Refuse();
                 warn($"log {file}: the server refused bytes from offset {offset} ({e.Message}); the rest of this log is not sent");
                 return true;

@@ -63,8 +63,11 @@ public sealed class ProcessTree : IDisposable
         return new ProcessTree(process, output);
     }
 
-    /// <summary>Whether any live process is left in the group (the started one or what it started).</summary>
-    public bool IsAlive => !process.HasExited || ProcessGroups.IsAlive(Id);
+    /// <summary>
+    /// Whether any live process is left in the group (the started one or what it started); false only once
+    /// <see cref="Exited"/> has completed too.
+    /// </summary>
+    public bool IsAlive => !Exited.IsCompleted || ProcessGroups.IsAlive(Id);
 
     /// <summary>
     /// Ends the whole group: SIGTERM, up to <paramref name="grace"/> for it to exit, then SIGKILL to the group and to

@@ -12,6 +12,12 @@ public sealed class SnapshotUploadOptions
     /// <summary>Where hash caches live; null for <see cref="HashCache.DefaultFolder"/>.</summary>
     public string? CacheFolder { get; set; }
 
-    /// <summary>How many blobs upload at once. Default: 4.</summary>
+    /// <summary>How many uploads run at once. Default: 4.</summary>
     public int Parallelism { get; set; } = 4;
+
+    /// <summary>Files below this size travel many to a request (<c>POST /blobs</c>); larger ones one each. Default: 1 MiB.</summary>
+    public long SmallFileBytes { get; set; } = 1 << 20;
+
+    /// <summary>Called as hashing and uploading go on (from several threads while uploading).</summary>
+    public Action<SnapshotProgress>? Progress { get; set; }
 }

@@ -19,8 +19,9 @@ public static class SnapshotEndpoints
         snapshots.MapGet("/{id}", GetSnapshot).WithName("GetSnapshot");
         snapshots.MapGet("/{id}/zip", DownloadSnapshotZip).WithName("DownloadSnapshotZip");
         snapshots.MapGet("/{id}/files/{**path}", DownloadSnapshotFile).WithName("DownloadSnapshotFile");
-        app.MapGroup("/api/v1/workspaces/{ws}/blobs").WithTags("Snapshots")
-            .MapPut("/{sha256}", UploadBlob).WithName("UploadBlob").WithMetadata(new DisableRequestSizeLimitAttribute());
+        var blobs = app.MapGroup("/api/v1/workspaces/{ws}/blobs").WithTags("Snapshots");
+        blobs.MapPut("/{sha256}", UploadBlob).WithName("UploadBlob").WithMetadata(new DisableRequestSizeLimitAttribute());
+        blobs.MapPost("", UploadBlobBatch).WithName("UploadBlobBatch").WithMetadata(new DisableRequestSizeLimitAttribute());
         return app;
     }
 
@@ -34,6 +35,11 @@ public static class SnapshotEndpoints
         var blob = await snapshots.PutBlobAsync(sha256, request.Body, cancellationToken);
         return TypedResults.Created($"/api/v1/workspaces/{scope.Name}/blobs/{blob.Sha256}", blob);
     }
+
+    /// <summary>Many small blobs in one request: frames of digest, length and bytes (see <c>docs/rest-api.md</c>).</summary>
+    public static async Task<Ok<ListResult<BlobDto>>> UploadBlobBatch(WorkspaceScope scope, HttpRequest request, SnapshotService snapshots,
+        CancellationToken cancellationToken) =>
+        TypedResults.Ok(new ListResult<BlobDto>(await snapshots.PutBlobBatchAsync(request.Body, cancellationToken)));
 
     public static async Task<Created<SnapshotCreatedDto>> CreateSnapshot(WorkspaceScope scope, CreateSnapshotRequest request,
         SnapshotService snapshots, CancellationToken cancellationToken)

@@ -45,6 +45,15 @@ public sealed partial class SnapshotService(ISnapshotStore store, IBlobStore blo
         }
     }
 
+    /// <summary>Stores every blob of a batch (see <see cref="BlobBatchReader"/>), each checked against its digest.</summary>
+    public async Task<IReadOnlyList<BlobDto>> PutBlobBatchAsync(Stream body, CancellationToken cancellationToken)
+    {
+        var stored = new List<BlobDto>();
+        await BlobBatchReader.ReadAsync(body, options.Value.MaxBytes, async (sha, content) =>
+            stored.Add(await PutBlobAsync(sha, content, cancellationToken)), cancellationToken);
+        return stored;
+    }
+
     /// <summary>Stores a manifest whose blobs are all present; the same manifest always gives the same id and is stored once.</summary>
     public async Task<SnapshotCreatedDto> CreateAsync(long workspaceId, IReadOnlyList<SnapshotEntryDto>? entries, CancellationToken cancellationToken)
     {

@@ -94,6 +94,8 @@ public sealed partial class AgentEndToEndTests(AgentFixture fixture) : IClassFix
         const string script = """
             import os, subprocess, time
             child = subprocess.Popen(["sleep", "300"])
+            with open("outputs/partial.txt", "w") as f:
+                f.write("so far")
             print("pids", os.getpid(), child.pid, flush=True)
             time.sleep(300)
             """;
@@ -109,6 +111,36 @@ public sealed partial class AgentEndToEndTests(AgentFixture fixture) : IClassFix
         Assert.Equal(RunStatus.Canceled, run.Status);
         Assert.All(pids, pid => Assert.False(IsLive(pid), $"process {pid} outlived the cancel"));
         Assert.Contains("cancel requested", await fixture.LogAsync(run.Id, "agent_log.txt"));
+        Assert.Contains(await fixture.Client.Artifacts.ListAsync("default", run.Id), a => a.Path == "outputs/partial.txt");
+    }
+
+    [Fact]
+    public async Task While_a_run_goes_on_its_logs_folder_and_system_metrics_are_recorded()
+    {
+        const string script = """
+            import time
+            with open("logs/progress.txt", "w") as f:
+                f.write("epoch 1")
+            print("waiting", flush=True)
+            time.sleep(300)
+            """;
+        var submitted = await fixture.SubmitAsync(new Dictionary<string, string> { ["long.py"] = script },
+            new SubmitRunRequest("agent-e2e", null, null, Script: "long.py"));
+        await fixture.WaitForLogAsync(submitted.Id, "std_log.txt", "waiting");
+
+        Assert.True(await AgentTestTools.EventuallyAsync(async () =>
+            (await fixture.Client.Artifacts.ListAsync("default", submitted.Id)).Any(a => a.Path == "logs/progress.txt"), TimeSpan.FromSeconds(30)));
+        Assert.True(await AgentTestTools.EventuallyAsync(async () =>
+        {
+            var metrics = await fixture.Client.Metrics.GetLatestAsync("default", submitted.Id);
+            return metrics.ContainsKey("system/cpu_utilization_percentage") && metrics.ContainsKey("system/system_memory_usage_megabytes");
+        }, TimeSpan.FromSeconds(30)));
+        Assert.Equal(RunStatus.Running, (await fixture.Client.Runs.GetAsync("default", submitted.Id)).Status);
+        var memory = (await fixture.Client.Metrics.GetLatestAsync("default", submitted.Id))["system/system_memory_usage_megabytes"].Value.GetDouble();
+        Assert.InRange(memory, 1, 1 << 30);
+
+        await fixture.Client.Runs.CancelAsync("default", submitted.Id);
+        Assert.Equal(RunStatus.Canceled, (await fixture.WaitForEndAsync(submitted.Id)).Status);
     }
 
     [Fact]

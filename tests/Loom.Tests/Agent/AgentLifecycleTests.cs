@@ -70,6 +70,21 @@ public sealed class AgentLifecycleTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Usage_errors_exit_2_and_a_refused_registration_exits_1()
+    {
+        var cli = new CliProcess(fixture.Home.Path);
+        cli.Environment["LOOM_URL"] = fixture.Server.Url.ToString();
+        cli.Environment["LOOM_TOKEN"] = fixture.Server.AdminToken;
+        var noCompute = await cli.RunAsync("agent");
+        Assert.Equal(2, noCompute.ExitCode);
+        Assert.Contains("--compute", noCompute.Stderr);
+
+        var unknown = await cli.RunAsync("agent", "--compute", "nowhere", "--cache", fixture.Cache.Path);
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("compute_not_found", unknown.Stderr);
+    }
+
+    [Fact]
     public async Task An_agent_given_its_identity_does_not_register_and_keeps_it_from_the_user_process()
     {
         await fixture.Agent.TerminateAsync(TimeSpan.FromSeconds(60));
@@ -91,11 +106,14 @@ public sealed class AgentLifecycleTests : IAsyncLifetime, IDisposable
         }
         finally
         {
-            await AgentTestTools.RunAsync("kill", "-TERM", agent.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            // Leaving with the agent's own token retires it: its next claim is answered 410 and it exits cleanly.
+            using var asAgent = fixture.Server.NewClient(registered.Token);
+            await asAgent.Agents.LeaveAsync(registered.Id);
+            using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60));
             await agent.WaitForExitAsync(bound.Token);
         }
         Assert.Equal(0, agent.ExitCode);
+        Assert.Contains("retired by the server", await stderr);
         Assert.DoesNotContain("registered with compute", await stderr);
     }
 }

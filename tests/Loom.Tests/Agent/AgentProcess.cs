@@ -28,11 +28,15 @@ internal sealed class AgentProcess : IAsyncDisposable
     public bool HasExited => process.HasExited;
 
     /// <summary>Starts <c>loom agent --compute COMPUTE --python /usr/bin/python3 --cache CACHE</c> against <paramref name="server"/>.</summary>
-    public static AgentProcess Start(LoomTestServer server, string home, string compute, string cache, params string[] extra)
+    public static AgentProcess Start(LoomTestServer server, string home, string compute, string cache, params string[] extra) =>
+        Start(server.Url, server.AdminToken, home, compute, cache, extra);
+
+    /// <summary>The same against the server at <paramref name="url"/>, registering with <paramref name="token"/>.</summary>
+    public static AgentProcess Start(Uri url, string token, string home, string compute, string cache, params string[] extra)
     {
         var cli = new CliProcess(home);
-        cli.Environment["LOOM_URL"] = server.Url.ToString();
-        cli.Environment["LOOM_TOKEN"] = server.AdminToken;
+        cli.Environment["LOOM_URL"] = url.ToString();
+        cli.Environment["LOOM_TOKEN"] = token;
         return new AgentProcess(cli.Start(["agent", "--compute", compute, "--python", AgentTestTools.Python, "--cache", cache, .. extra]));
     }
 

@@ -131,11 +131,24 @@ internal sealed class RunSubmitCommand : LoomCommand
 
         async Task UploadAsync(ITransferReporter progress)
         {
-            // The snapshot client reports no progress of its own yet, so the line shows activity, then the size when done.
-            var transfer = progress.Start($"snapshot of {run.SourceDirectory}", totalBytes: null);
-            snapshot = await submitter.UploadSnapshotAsync(workspace, run, snapshotOptions: null, cancellationToken);
-            transfer.Report(snapshot.Bytes, snapshot.Bytes);
-            transfer.Complete();
+            // One bar for hashing the files the hash cache does not know, one for uploading what the server lacks.
+            var bars = new Dictionary<string, ITransfer>();
+            var gate = new Lock();
+            var options = new SnapshotUploadOptions
+            {
+                Progress = p =>
+                {
+                    lock (gate)
+                    {
+                        if (!bars.TryGetValue(p.Phase, out var bar))
+                            bars[p.Phase] = bar = progress.Start($"{p.Phase} {run.SourceDirectory}", p.Total);
+                        bar.Report(p.Done, p.Total);
+                    }
+                },
+            };
+            snapshot = await submitter.UploadSnapshotAsync(workspace, run, options, cancellationToken);
+            lock (gate)
+                foreach (var bar in bars.Values) bar.Complete();
         }
     }
 
