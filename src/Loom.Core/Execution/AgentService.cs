@@ -5,6 +5,7 @@ using Loom.Core.Common;
 using Loom.Core.Compute;
 using Loom.Core.Identity;
 using Loom.Core.Workspaces;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -13,7 +14,7 @@ namespace Loom.Core.Execution;
 /// <summary>The server's side of the agent protocol: registration, long-poll claims, heartbeats, progress reports.</summary>
 public sealed partial class AgentService(
     IExecutionStore store, WorkspaceService workspaces, ComputeService computes, TokenService tokens, JobSignals signals,
-    IOptions<ExecutionOptions> options, TimeProvider time, ILogger<AgentService> logger)
+    IOptions<ExecutionOptions> options, IHostApplicationLifetime lifetime, TimeProvider time, ILogger<AgentService> logger)
 {
     public const int MaxWaitSeconds = 30;
     // Claims re-read the queue this often even without a signal, for jobs queued through another replica.
@@ -74,8 +75,11 @@ public sealed partial class AgentService(
                 return ToJob(claimed, secret!);
             }
             var left = deadline - time.GetUtcNow();
-            if (left <= TimeSpan.Zero) return null;
-            await signals.WaitAsync(agent.WorkspaceId, agent.Compute, left < PollEvery ? left : PollEvery, cancellationToken);
+            // A stopping server answers waiting agents at once instead of holding its shutdown for their long polls.
+            if (left <= TimeSpan.Zero || lifetime.ApplicationStopping.IsCancellationRequested) return null;
+            using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
+            try { await signals.WaitAsync(agent.WorkspaceId, agent.Compute, left < PollEvery ? left : PollEvery, waiting.Token); }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested) { return null; }
         }
     }
 

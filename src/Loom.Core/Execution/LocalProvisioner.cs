@@ -90,8 +90,8 @@ public sealed partial class LocalProvisioner(IExecutionStore store, AgentService
             if (!process.HasExited) continue;
             _processes.Remove(agentId);
             var retired = (await store.GetAgentAsync(agentId, cancellationToken))?.State == AgentStates.Retiring;
-            await store.LeaveAsync(agentId, retired ? AgentStates.Left : AgentStates.Lost, $"agent process exited with code {process.ExitCode}",
-                time.GetUtcNow(), cancellationToken);
+            await store.LeaveAsync(agentId, retired ? AgentStates.Left : AgentStates.Lost,
+                retired ? "agent retired" : $"agent lost (its process exited with code {process.ExitCode})", time.GetUtcNow(), cancellationToken);
             process.Dispose();
         }
     }

@@ -78,6 +78,44 @@ public sealed class LocalComputeTests : IAsyncLifetime, IDisposable
         Assert.Single(ports);
     }
 
+    [Fact]
+    public async Task Two_concurrent_runs_needing_a_new_environment_build_it_once()
+    {
+        await Client.Computes.CreateAsync(Workspace, new CreateComputeRequest("duo", ComputeTypes.Local, MaxNodes: 2, IdleSeconds: 30));
+        // Debian's python3-numpy satisfies the requirement inside a venv that sees the system's packages: no index needed.
+        var environment = await Client.Environments.CreateAsync(Workspace, new CreateEnvironmentRequest("numpy-env",
+            Python: new PythonSpec("/usr/bin/python3", ["numpy"], new PipOptions(NoIndex: true), SystemSitePackages: true)));
+        var snapshot = await SnapshotAsync(("np.py", "import numpy, sys\nprint('numpy', numpy.__version__, 'in', sys.prefix)\n"));
+        var runs = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Client.Runs.SubmitAsync(Workspace,
+            new SubmitRunRequest("envs", snapshot, "duo", Script: "np.py", Environment: $"numpy-env:{environment.Version}"))));
+        var built = 0;
+        foreach (var run in runs)
+        {
+            var done = await WaitForEndAsync(run.Id, TimeSpan.FromSeconds(180));
+            Assert.True(done.Status == RunStatus.Completed, $"{done.Status} {done.Error}");
+            var logs = (await Client.Logs.ListAsync(Workspace, run.Id)).Select(l => l.File).ToList();
+            if (logs.Contains("environment_build_log.txt")) built++;
+            var output = System.Text.Encoding.UTF8.GetString((await Client.Logs.ReadAsync(Workspace, run.Id, "std_log.txt")).Data);
+            Assert.Contains(environment.Hash, output);
+        }
+        Assert.Equal(1, built);
+        Assert.Equal(2, (await Client.Runs.GetJobAsync(Workspace, runs[0].Id)).Nodes.Count + (await Client.Runs.GetJobAsync(Workspace, runs[1].Id)).Nodes.Count);
+    }
+
+    [Fact]
+    public async Task Killing_an_agent_mid_run_fails_its_run_as_agent_lost()
+    {
+        await Client.Computes.CreateAsync(Workspace, new CreateComputeRequest("doomed", ComputeTypes.Local, MaxNodes: 1, IdleSeconds: 30));
+        var snapshot = await SnapshotAsync(("long.py", "import time\nprint('working', flush=True)\ntime.sleep(20)\n"));
+        var run = await Client.Runs.SubmitAsync(Workspace, new SubmitRunRequest("doomed", snapshot, "doomed", Script: "long.py"));
+        await WaitUntil(TimeSpan.FromSeconds(60), async () => (await Client.Runs.GetAsync(Workspace, run.Id)).Status == RunStatus.Running, "the run to start");
+        using (var kill = System.Diagnostics.Process.Start("pkill", ["-KILL", "-f", "agent --compute doomed"]))
+            await kill.WaitForExitAsync();
+        var failed = await WaitForEndAsync(run.Id, TimeSpan.FromSeconds(30));
+        Assert.Equal(RunStatus.Failed, failed.Status);
+        Assert.StartsWith("agent lost", failed.Error);
+    }
+
     private async Task<string> SnapshotAsync(params (string Path, string Text)[] files)
     {
         foreach (var (path, text) in files) File.WriteAllText(Path.Combine(_source.Path, path), text);
