@@ -47,6 +47,11 @@ public sealed class SnapshotsClient
         }
         cache.Save(files);
 
+        // An unchanged folder is a snapshot the server holds already: one small call instead of two large ones.
+        var id = SnapshotIds.Of(entries);
+        if (await FindSummaryAsync(workspace, id, cancellationToken) is { } stored)
+            return new SnapshotResult(stored.Id, stored.Files, stored.Bytes, 0, 0, hashed);
+
         var byHash = new Dictionary<string, SnapshotFile>(StringComparer.Ordinal);
         for (var i = 0; i < files.Count; i++) byHash.TryAdd(entries[i].Sha256, files[i]);
         var missing = new List<string>();
@@ -134,6 +139,13 @@ public sealed class SnapshotsClient
     public Task<SnapshotCreatedDto> CreateAsync(string workspace, IReadOnlyList<SnapshotEntryDto> entries, CancellationToken cancellationToken = default) =>
         http.SendJsonAsync<SnapshotCreatedDto>(HttpMethod.Post, Snapshots(workspace), new CreateSnapshotRequest(entries),
             idempotencyKey: null, retryable: true, cancellationToken);
+
+    /// <summary>A stored snapshot's counts without its entries, or null when the server does not hold it.</summary>
+    public async Task<SnapshotDto?> FindSummaryAsync(string workspace, string id, CancellationToken cancellationToken = default)
+    {
+        try { return await http.GetAsync<SnapshotDto>($"{Snapshots(workspace)}/{ApiPaths.Escape(id)}?entries=false", cancellationToken); }
+        catch (LoomNotFoundException) { return null; }
+    }
 
     public Task<SnapshotDto> GetAsync(string workspace, string id, CancellationToken cancellationToken = default) =>
         http.GetAsync<SnapshotDto>($"{Snapshots(workspace)}/{ApiPaths.Escape(id)}", cancellationToken);

@@ -48,8 +48,12 @@ public static class SnapshotEndpoints
         return TypedResults.Created($"/api/v1/workspaces/{scope.Name}/snapshots/{snapshot.Id}", snapshot);
     }
 
-    public static async Task<Ok<SnapshotDto>> GetSnapshot(WorkspaceScope scope, string id, SnapshotService snapshots, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await snapshots.GetAsync(scope.Id, id, cancellationToken));
+    /// <summary>The manifest; with <c>entries=false</c> only the counts (a cheap check that a snapshot is stored).</summary>
+    public static async Task<Ok<SnapshotDto>> GetSnapshot(WorkspaceScope scope, string id, bool? entries, SnapshotService snapshots,
+        CancellationToken cancellationToken) =>
+        TypedResults.Ok(entries == false
+            ? await snapshots.GetSummaryAsync(scope.Id, id, cancellationToken)
+            : await snapshots.GetAsync(scope.Id, id, cancellationToken));
 
     public static async Task<FileStreamHttpResult> DownloadSnapshotFile(WorkspaceScope scope, string id, string path,
         SnapshotService snapshots, CancellationToken cancellationToken)

@@ -40,14 +40,7 @@ public static class SnapshotManifest
     }
 
     /// <summary>The canonical text of entries already sorted by <see cref="Normalize"/>.</summary>
-    public static byte[] Canonical(IReadOnlyList<SnapshotEntryDto> sorted)
-    {
-        var text = new StringBuilder();
-        foreach (var e in sorted)
-            text.Append(e.Path).Append('\t').Append(e.Size.ToString(CultureInfo.InvariantCulture)).Append('\t')
-                .Append(Convert.ToString(e.Mode, 8)).Append('\t').Append(e.Sha256).Append('\n');
-        return Encoding.UTF8.GetBytes(text.ToString());
-    }
+    public static byte[] Canonical(IReadOnlyList<SnapshotEntryDto> sorted) => SnapshotIds.Canonical(sorted);
 
     /// <summary>Reads canonical text back into entries.</summary>
     public static IReadOnlyList<SnapshotEntryDto> Parse(string text)

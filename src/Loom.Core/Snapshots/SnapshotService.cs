@@ -81,6 +81,15 @@ public sealed partial class SnapshotService(ISnapshotStore store, IBlobStore blo
         return new SnapshotCreatedDto(id, sorted.Count, bytes);
     }
 
+    /// <summary>A snapshot's counts without its entries: how a client learns cheaply that a folder is stored already.</summary>
+    public async Task<SnapshotDto> GetSummaryAsync(long workspaceId, string id, CancellationToken cancellationToken)
+    {
+        SnapshotManifest.Sha256(id);
+        var record = await store.FindAsync(workspaceId, id, cancellationToken)
+            ?? throw LoomException.NotFound(ErrorCodes.SnapshotNotFound, "Snapshot", id);
+        return new SnapshotDto(record.Id, record.Files, record.Bytes, record.CreatedTime, []);
+    }
+
     public async Task<SnapshotDto> GetAsync(long workspaceId, string id, CancellationToken cancellationToken)
     {
         var (record, entries) = await LoadAsync(workspaceId, id, cancellationToken);

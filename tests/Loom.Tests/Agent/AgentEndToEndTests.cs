@@ -28,19 +28,6 @@ public sealed partial class AgentEndToEndTests(AgentFixture fixture) : IClassFix
         run.flush()
         """;
 
-    private static bool IsLive(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat[(stat.LastIndexOf(')') + 2)..][0] is not ('Z' or 'X');
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-    }
-
     [Fact]
     public async Task A_script_prints_logs_a_metric_and_writes_outputs_then_completes()
     {
@@ -103,13 +90,13 @@ public sealed partial class AgentEndToEndTests(AgentFixture fixture) : IClassFix
             new SubmitRunRequest("agent-e2e", null, null, Script: "wait.py"));
         var log = await fixture.WaitForLogAsync(submitted.Id, "std_log.txt", "pids");
         var pids = PidsPattern().Match(log).Groups.Values.Skip(1).Select(g => int.Parse(g.Value, CultureInfo.InvariantCulture)).ToList();
-        Assert.All(pids, pid => Assert.True(IsLive(pid)));
+        Assert.All(pids, pid => Assert.True(AgentTestTools.IsLive(pid)));
 
         await fixture.Client.Runs.CancelAsync("default", submitted.Id);
         var run = await fixture.WaitForEndAsync(submitted.Id);
 
         Assert.Equal(RunStatus.Canceled, run.Status);
-        Assert.All(pids, pid => Assert.False(IsLive(pid), $"process {pid} outlived the cancel"));
+        Assert.All(pids, pid => Assert.False(AgentTestTools.IsLive(pid), $"process {pid} outlived the cancel"));
         Assert.Contains("cancel requested", await fixture.LogAsync(run.Id, "agent_log.txt"));
         Assert.Contains(await fixture.Client.Artifacts.ListAsync("default", run.Id), a => a.Path == "outputs/partial.txt");
     }

@@ -10,6 +10,20 @@ internal static class AgentTestTools
     public const string Python = "/usr/bin/python3";
 
     /// <summary>Builds <c>tinypkg-1.0</c> (a module with <c>VALUE = 42</c>) into a wheel in <paramref name="wheelFolder"/>, offline.</summary>
+    /// <summary>Whether a process exists and is not a zombie (state Z or X in /proc/PID/stat).</summary>
+    public static bool IsLive(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..][0] is not ('Z' or 'X');
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
     public static async Task BuildTinyWheelAsync(string wheelFolder)
     {
         using var source = new TempDirectory("loom-wheel-src");

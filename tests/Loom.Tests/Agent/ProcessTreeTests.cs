@@ -30,19 +30,6 @@ public sealed class ProcessTreeTests : IDisposable
         return members;
     }
 
-    private static bool IsLive(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat[(stat.LastIndexOf(')') + 2)..][0] is not ('Z' or 'X');
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-    }
-
     private ProcessTree Start(string script, StringBuilder? output = null) =>
         ProcessTree.Start(["/bin/sh", "-c", script], folder.Path, NoChanges, data =>
         {
@@ -62,7 +49,7 @@ public sealed class ProcessTreeTests : IDisposable
         await tree.StopAsync(Grace);
 
         Assert.Empty(LiveMembers(tree.Id));
-        Assert.All(members, pid => Assert.False(IsLive(pid), $"process {pid} survived"));
+        Assert.All(members, pid => Assert.False(AgentTestTools.IsLive(pid), $"process {pid} survived"));
         Assert.False(tree.IsAlive);
         Assert.True(tree.Exited.IsCompleted);
         Assert.Equal(128 + 15, await tree.Exited);
