@@ -13,6 +13,7 @@ namespace Loom.Core.Execution;
 public sealed partial class LocalProvisioner(IExecutionStore store, AgentService agents, WorkspaceService workspaces, LocalAgentLauncher launcher,
     JobSignals signals, IOptions<ExecutionOptions> options, TimeProvider time, ILogger<LocalProvisioner> logger) : BackgroundService
 {
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(8);
     private readonly Dictionary<string, Process> _processes = [];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -33,19 +34,27 @@ public sealed partial class LocalProvisioner(IExecutionStore store, AgentService
         }
     }
 
+    /// <summary>
+    /// Local agents stop with the server: each is asked to stop (SIGTERM: it stops its run's processes, reports the run
+    /// failed as 'agent stopped' and leaves), and what is still there after a grace period is killed.
+    /// </summary>
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        // Idle agents go with the server; busy ones finish their run (reporting to the next server) and then exit.
-        foreach (var (agentId, process) in _processes)
+        var running = _processes.Values.Where(p => !p.HasExited).ToList();
+        foreach (var process in running)
         {
-            try
-            {
-                await store.RetireAsync(agentId, time.GetUtcNow(), evenBusy: true, cancellationToken);
-                var agent = await store.GetAgentAsync(agentId, cancellationToken);
-                if (agent?.CurrentRunId is null && !process.HasExited) process.Kill(entireProcessTree: true);
-            }
-            catch (Exception e) when (e is InvalidOperationException or OperationCanceledException) { }
+            try { using var term = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]); }
+            catch (System.ComponentModel.Win32Exception) { }
+        }
+        using var grace = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        grace.CancelAfter(StopGrace);
+        try { await Task.WhenAll(running.Select(p => p.WaitForExitAsync(grace.Token))); }
+        catch (OperationCanceledException) { }
+        foreach (var process in running.Where(p => !p.HasExited))
+        {
+            try { process.Kill(entireProcessTree: true); }
+            catch (InvalidOperationException) { }
         }
     }
 

@@ -21,11 +21,14 @@ internal static class ComputeViews
             new("Min nodes", Formats.Number(compute.MinNodes)),
             new("Max nodes", Formats.Number(compute.MaxNodes)),
             new("Idle seconds", Formats.Number(compute.IdleSeconds)),
-            new("Nodes", compute.Nodes.Count == 0 ? "none" : string.Join(", ", compute.Nodes.Select(n => $"{n.Host} ({n.State})"))),
+            new("Nodes", compute.Nodes.Count == 0 ? "none" : string.Join("; ", compute.Nodes.Select(Node))),
             new("Queue length", Formats.Number(compute.QueueLength)),
         };
         if (compute.Tags.Count > 0) fields.Add(new("Tags", string.Join(", ", compute.Tags.Select(t => $"{t.Key}={t.Value}"))));
         fields.Add(new("Created", Formats.Time(compute.CreatedTime)));
         return fields;
     }
+
+    private static string Node(NodeDto node) =>
+        $"{node.Id} on {node.Host}: {node.State}" + (node.CurrentRunId is { } run ? $", running {run}" : "");
 }
