@@ -10,7 +10,8 @@ from ._batcher import MetricBatcher
 from ._errors import ConflictError
 from ._offline import OfflineBackend
 from ._remote import RemoteBackend
-from ._values import check_key, check_path, from_wire_deep, key_value_strings, plain, scalar
+from ._run_files import RunFiles, artifact_path as _artifact_path
+from ._values import check_key, from_wire_deep, key_value_strings, plain, scalar
 from .client import Client
 
 __all__ = ["Run", "start_run", "get_run"]
@@ -59,7 +60,7 @@ def _remote_core(client, workspace, run):
     return _core_for(RemoteBackend(client, workspace, run), (client.tracking_uri, workspace, run["id"]))
 
 
-class Run:
+class Run(RunFiles):
     """One run of an experiment, on a Loom server or offline in a local folder.
 
     Get one from :func:`loom.start_run`, :meth:`Run.get_context` (inside a submitted run),
@@ -310,58 +311,6 @@ class Run:
         """The run's properties."""
         return self._backend.get().get("properties") or {}
 
-    # -- files -------------------------------------------------------------------------------
-
-    def upload_file(self, name, path_or_stream):
-        """Upload a file (path) or binary stream as artifact ``name``; returns its description."""
-        return self._backend.upload(_artifact_path(name), path_or_stream)
-
-    def upload_files(self, names, paths):
-        """Upload several files; ``names`` and ``paths`` pair up."""
-        if len(names) != len(paths):
-            raise ValueError("names and paths must have the same length")
-        return [self.upload_file(n, p) for n, p in zip(names, paths)]
-
-    def upload_folder(self, name, path):
-        """Upload every file under folder ``path`` as ``<name>/<relative path>``; returns the paths."""
-        if not os.path.isdir(path):
-            raise FileNotFoundError("not a folder: %s" % path)
-        prefix = _artifact_path(name) if name not in ("", ".", "/") else ""
-        uploaded = []
-        for folder, dirs, files in os.walk(path):
-            dirs.sort()
-            for filename in sorted(files):
-                full = os.path.join(folder, filename)
-                rel = os.path.relpath(full, path).replace(os.sep, "/")
-                target = prefix + "/" + rel if prefix else rel
-                self._backend.upload(target, full)
-                uploaded.append(target)
-        return uploaded
-
-    def download_file(self, name, output_file_path=None):
-        """Download artifact ``name`` to ``output_file_path`` (default: its base name here)."""
-        destination = output_file_path or os.path.basename(name)
-        if os.path.isdir(destination):
-            destination = os.path.join(destination, os.path.basename(name))
-        return self._backend.download(_artifact_path(name), destination)
-
-    def download_files(self, prefix=None, output_directory=None):
-        """Download every artifact under ``prefix`` into ``output_directory`` (default: here),
-        keeping their paths; returns the files written."""
-        out_dir = output_directory or os.getcwd()
-        written = []
-        for name in self.get_file_names(prefix):
-            written.append(self._backend.download(name, os.path.join(out_dir, *name.split("/"))))
-        return written
-
-    def read_file(self, name):
-        """The bytes of artifact ``name``."""
-        return self._backend.download(_artifact_path(name))
-
-    def get_file_names(self, prefix=None):
-        """Paths of the run's artifact files."""
-        return [a["path"] for a in self._backend.list_artifacts(prefix)]
-
     # -- child runs --------------------------------------------------------------------------
 
     def child_run(self, name=None, params=None, tags=None, properties=None):
@@ -451,13 +400,6 @@ def _check_step(step):
     if step < 0:
         raise ValueError("step must be a non-negative integer, got %r" % (step,))
     return step
-
-
-def _artifact_path(name):
-    path = os.fspath(name).replace("\\", "/").lstrip("/")
-    while path.startswith("./"):
-        path = path[2:]
-    return check_path(path)
 
 
 def _client(tracking_uri, token):

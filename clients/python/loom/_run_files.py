@@ -1,0 +1,69 @@
+"""The file side of :class:`loom.Run`: upload and download artifacts, list them."""
+
+import os
+
+from ._values import check_path
+
+__all__ = ["RunFiles", "artifact_path"]
+
+
+class RunFiles:
+    """Artifact methods of a run; the run supplies ``_backend``."""
+
+    def upload_file(self, name, path_or_stream):
+        """Upload a file (path) or binary stream as artifact ``name``; returns its description."""
+        return self._backend.upload(artifact_path(name), path_or_stream)
+
+    def upload_files(self, names, paths):
+        """Upload several files; ``names`` and ``paths`` pair up."""
+        if len(names) != len(paths):
+            raise ValueError("names and paths must have the same length")
+        return [self.upload_file(n, p) for n, p in zip(names, paths)]
+
+    def upload_folder(self, name, path):
+        """Upload every file under folder ``path`` as ``<name>/<relative path>``; returns the paths."""
+        if not os.path.isdir(path):
+            raise FileNotFoundError("not a folder: %s" % path)
+        prefix = artifact_path(name) if name not in ("", ".", "/") else ""
+        uploaded = []
+        for folder, dirs, files in os.walk(path):
+            dirs.sort()
+            for filename in sorted(files):
+                full = os.path.join(folder, filename)
+                rel = os.path.relpath(full, path).replace(os.sep, "/")
+                target = prefix + "/" + rel if prefix else rel
+                self._backend.upload(target, full)
+                uploaded.append(target)
+        return uploaded
+
+    def download_file(self, name, output_file_path=None):
+        """Download artifact ``name`` to ``output_file_path`` (default: its base name here)."""
+        destination = output_file_path or os.path.basename(name)
+        if os.path.isdir(destination):
+            destination = os.path.join(destination, os.path.basename(name))
+        return self._backend.download(artifact_path(name), destination)
+
+    def download_files(self, prefix=None, output_directory=None):
+        """Download every artifact under ``prefix`` into ``output_directory`` (default: here),
+        keeping their paths; returns the files written."""
+        out_dir = output_directory or os.getcwd()
+        written = []
+        for name in self.get_file_names(prefix):
+            written.append(self._backend.download(name, os.path.join(out_dir, *name.split("/"))))
+        return written
+
+    def read_file(self, name):
+        """The bytes of artifact ``name``."""
+        return self._backend.download(artifact_path(name))
+
+    def get_file_names(self, prefix=None):
+        """Paths of the run's artifact files."""
+        return [a["path"] for a in self._backend.list_artifacts(prefix)]
+
+
+def artifact_path(name):
+    """A user's artifact name as a clean relative '/'-separated path."""
+    path = os.fspath(name).replace("\\", "/").lstrip("/")
+    while path.startswith("./"):
+        path = path[2:]
+    return check_path(path)
