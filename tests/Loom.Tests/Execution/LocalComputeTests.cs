@@ -56,6 +56,18 @@ public sealed class LocalComputeTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task A_target_keeps_its_min_nodes_running_with_nothing_queued()
+    {
+        await Client.Computes.CreateAsync(Workspace, new CreateComputeRequest("warm", ComputeTypes.Local, MinNodes: 1, MaxNodes: 3, IdleSeconds: 0));
+        await WaitUntil(TimeSpan.FromSeconds(60), async () =>
+            (await Client.Computes.GetAsync(Workspace, "warm")).Nodes.SingleOrDefault()?.State == NodeStates.Idle, "the warm node to be idle");
+        // Idle for longer than idleSeconds, the node stays: it is the target's minimum.
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var compute = await Client.Computes.GetAsync(Workspace, "warm");
+        Assert.Equal(NodeStates.Idle, Assert.Single(compute.Nodes).State);
+    }
+
+    [Fact]
     public async Task A_two_node_two_process_run_sees_ranks_zero_to_three_in_separate_logs()
     {
         await Client.Computes.CreateAsync(Workspace, new CreateComputeRequest("pair", ComputeTypes.Local, MaxNodes: 2, IdleSeconds: 30));
