@@ -82,7 +82,7 @@ public sealed class AgentHost(AgentOptions options)
     private async Task<(string Id, string Token, int HeartbeatSeconds)> IdentifyAsync(HttpClient http, CancellationToken cancellationToken)
     {
         if (!string.IsNullOrEmpty(options.AgentId) && !string.IsNullOrEmpty(options.AgentToken))
-            return (options.AgentId, options.AgentToken, EnvironmentHeartbeatSeconds);
+            return (options.AgentId, options.AgentToken, options.HeartbeatSeconds ?? EnvironmentHeartbeatSeconds);
         if (string.IsNullOrEmpty(options.Compute)) throw new ArgumentException("A compute target is needed to register an agent.", nameof(options));
         if (string.IsNullOrEmpty(options.Token)) throw new ArgumentException("A user token is needed to register an agent.", nameof(options));
         using var user = new LoomClient(options.ServerUrl, options.Token, http, AgentSession.ClientOptions);

@@ -24,6 +24,9 @@ public sealed class AgentOptions
     /// <summary>The token that goes with <see cref="AgentId"/>.</summary>
     public string? AgentToken { get; init; }
 
+    /// <summary>How often a preset agent sends heartbeats (<c>LOOM_AGENT_HEARTBEAT_SECONDS</c>); a registering agent hears it from the server.</summary>
+    public int? HeartbeatSeconds { get; init; }
+
     /// <summary>
     /// The agent's Python: runs the curated <c>system</c> environment as it is, and stands for the default
     /// interpreter <c>python3</c> when venvs are made (default <c>python3</c> on PATH).

@@ -76,10 +76,13 @@ public sealed partial class SqlExecutionStore
                 await SqlRunStore.SetStatusAsync(c, t, run!, runId, RunStatus.Canceled, null, ms, cancellationToken);
                 return true;
             }
-            await c.Execute(t,
-                "UPDATE jobs SET cancel_requested = CASE WHEN cancel_requested = 0 THEN @CancelByUser ELSE cancel_requested END, " +
-                "state = CASE WHEN state = 'queued' THEN 'placed' ELSE state END WHERE id = @Id", new { CancelByUser, job.Id }, cancellationToken);
-            if (!Enum.Parse<RunStatus>(run!.Status).IsTerminal())
+            if (job.CancelRequested == 0) job.CancelRequested = CancelByUser;
+            // With no node running (the claimed ones all ended, the rest never will start), nobody is left to end the run.
+            job.State = job.NodesEnded == job.NodesClaimed ? Ended : Placed;
+            await c.Execute(t, "UPDATE jobs SET cancel_requested = @CancelRequested, state = @State WHERE id = @Id",
+                new { job.CancelRequested, job.State, job.Id }, cancellationToken);
+            if (job.State == Ended) await FinishRunAsync(c, t, workspaceId, job, job.ReadSpec().NodeCount, ms, cancellationToken);
+            else if (!Enum.Parse<RunStatus>(run!.Status).IsTerminal())
                 await SqlRunStore.SetStatusAsync(c, t, run, runId, RunStatus.CancelRequested, null, ms, cancellationToken);
             return true;
         }, cancellationToken);
@@ -122,13 +125,17 @@ public sealed partial class SqlExecutionStore
         if (over) job.State = Ended;
         await c.Execute(t, "UPDATE jobs SET nodes_ended = @NodesEnded, cancel_requested = @CancelRequested, state = @State WHERE id = @Id",
             new { job.NodesEnded, job.CancelRequested, job.State, job.Id }, cancellationToken);
-        if (!over) return;
+        if (over) await FinishRunAsync(c, t, workspaceId, job, spec.NodeCount, ms, cancellationToken);
+    }
 
-        var nodes = await c.Query<NodeRow>(t, "SELECT job_id, node_rank, agent_id, host, state, exit_code, error FROM job_nodes WHERE job_id = @jobId ORDER BY node_rank",
-            new { jobId }, cancellationToken);
+    /// <summary>Ends the run of an ended job from how its nodes ended, and revokes its run tokens.</summary>
+    private async Task FinishRunAsync(DbConnection c, DbTransaction t, long workspaceId, JobRow job, int nodeCount, long ms, CancellationToken cancellationToken)
+    {
+        var nodes = await c.Query<NodeRow>(t, "SELECT job_id, node_rank, agent_id, host, state, exit_code, error FROM job_nodes WHERE job_id = @Id ORDER BY node_rank",
+            new { job.Id }, cancellationToken);
         var failed = nodes.FirstOrDefault(n => n.State == nameof(RunStatus.Failed));
         var (final, finalError) = job.CancelRequested == CancelByUser ? (RunStatus.Canceled, (string?)null)
-            : failed is not null ? (RunStatus.Failed, NodeError(failed, spec.NodeCount))
+            : failed is not null ? (RunStatus.Failed, NodeError(failed, nodeCount))
             : (RunStatus.Completed, null);
         var run = await SqlRunStore.LockAsync(c, t, db.Dialect, workspaceId, job.RunId, cancellationToken);
         if (run is not null && !Enum.Parse<RunStatus>(run.Status).IsTerminal())

@@ -91,10 +91,14 @@ def resolve(path=None, file_name=None, require_file=False):
     workspace = _first(config.get("workspace_name"),
                        _env.first_env("LOOM_WORKSPACE", "AZUREML_ARM_WORKSPACE_NAME"),
                        profile.get("workspace"), "default")
-    token = _first(_env.first_env("LOOM_TOKEN"), config.get("token"),
+    # Inside a submitted run, the run's own token comes first: a script must not act with a person's
+    # saved credentials (or the local admin token) that happen to be readable on the agent's machine.
+    in_run = _env.first_env("LOOM_RUN_ID", "AZUREML_RUN_ID") is not None
+    run_token = _env.first_env("LOOM_RUN_TOKEN", "AZUREML_RUN_TOKEN")
+    token = _first(run_token if in_run else None, _env.first_env("LOOM_TOKEN"), config.get("token"),
                    profile.get("token") if _same_server(profile.get("url"), url) else None,
                    _admin_token() if url and _is_loopback(url) else None,
-                   _env.first_env("LOOM_RUN_TOKEN", "AZUREML_RUN_TOKEN"))
+                   run_token)
     return {"url": url, "workspace": workspace, "token": token, "config_file": config_file,
             "subscription_id": config.get("subscription_id"), "resource_group": config.get("resource_group")}
 

@@ -35,7 +35,7 @@ def submit(source_directory=".", script=None, arguments=None, command=None, comp
     Args:
         source_directory: the folder snapshotted and used as the run's working folder.
         arguments: what follows the script or command (each turned into a string).
-        compute: the compute target's name (None: the server's default).
+        compute: the compute target's name (required).
         environment: ``name``, ``name:version`` or ``name@latest``; a dict (the API's
             environment document with ``name``) is registered first; None means ``system``.
         experiment: the experiment (default ``LOOM_EXPERIMENT``).

@@ -175,7 +175,7 @@ public sealed class LogStreamer : IAsyncDisposable
             {
                 if (IsDue(log)) return TimeSpan.Zero;
                 var left = Interval - Stopwatch.GetElapsedTime(log.LastSend);
-                if (left < wait) wait = left;
+                if (wait is null || left < wait) wait = left;
             }
             return wait;
         }

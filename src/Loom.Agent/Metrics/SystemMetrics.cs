@@ -81,6 +81,12 @@ internal sealed class SystemMetrics
             using var process = Process.Start(start)!;
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(GpuQueryTimeout);
+            // A hung nvidia-smi is killed, not left behind to pile up one per interval.
+            using var kill = timeout.Token.Register(() =>
+            {
+                try { process.Kill(entireProcessTree: true); }
+                catch (InvalidOperationException) { }
+            });
             var output = await process.StandardOutput.ReadToEndAsync(timeout.Token);
             await process.WaitForExitAsync(timeout.Token);
             if (process.ExitCode != 0) return [];

@@ -66,7 +66,7 @@ public sealed partial class ComputeService(IComputeStore store, IExecutionStore 
         if (!await store.DeleteAsync(workspace.Id, name, cancellationToken)) throw NotFound(name);
         // Its agents have nothing left to claim: they exit at their next call.
         foreach (var agent in await execution.ListAgentsAsync(workspace.Id, name, time.GetUtcNow(), cancellationToken))
-            await execution.RetireAsync(agent.Id, time.GetUtcNow(), evenBusy: false, cancellationToken);
+            await execution.RetireAsync(agent.Id, time.GetUtcNow(), cancellationToken);
         LogDeleted(logger, name);
     }
 

@@ -20,7 +20,7 @@ public static class ExecutionExtensions
             .AddSingleton<JobSignals>()
             .AddSingleton<SubmissionService>()
             .AddSingleton<AgentService>()
-            .AddSingleton<IRunCancellation, JobCancellation>()
+            .AddSingleton<IRunJobs, RunJobs>()
             .AddSingleton<LocalAgentLauncher>()
             .AddHostedService<LeaseMonitor>()
             .AddHostedService<LocalProvisioner>();

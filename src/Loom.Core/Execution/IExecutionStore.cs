@@ -72,11 +72,8 @@ public interface IExecutionStore
     /// </summary>
     Task<bool> CancelAsync(long workspaceId, string runId, DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>
-    /// Asks an idle agent to exit (scale-down); false when it was not idle any more. With <paramref name="evenBusy"/> a busy
-    /// agent is asked too, and exits after its run.
-    /// </summary>
-    Task<bool> RetireAsync(string agentId, DateTimeOffset now, bool evenBusy, CancellationToken cancellationToken);
+    /// <summary>Asks an idle agent to exit (scale-down); false when it was not idle any more.</summary>
+    Task<bool> RetireAsync(string agentId, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Every local compute target with its queue and agents, for the provisioner.</summary>
     Task<IReadOnlyList<ProvisioningTarget>> ProvisioningViewAsync(CancellationToken cancellationToken);

@@ -27,6 +27,7 @@ public sealed class LocalAgentLauncher(IServer server, IOptions<ExecutionOptions
         start.Environment.Remove("LOOM_TOKEN");
         start.Environment["LOOM_AGENT_ID"] = agentId;
         start.Environment["LOOM_AGENT_TOKEN"] = token;
+        start.Environment["LOOM_AGENT_HEARTBEAT_SECONDS"] = settings.HeartbeatSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start '{command[0]}'.");
         var log = new FileStream(Path.Combine(folder, "logs", $"{agentId}.log"), FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
         _ = PumpAsync(process, log);

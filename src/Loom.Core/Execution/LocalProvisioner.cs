@@ -87,7 +87,7 @@ public sealed partial class LocalProvisioner(IExecutionStore store, AgentService
         var surplus = live.Count - desired;
         foreach (var idle in live.Where(a => a.State == AgentStates.Idle && now - a.IdleSince >= TimeSpan.FromSeconds(target.IdleSeconds))
                      .OrderBy(a => a.IdleSince).Take(surplus))
-            if (await store.RetireAsync(idle.Id, now, evenBusy: false, cancellationToken))
+            if (await store.RetireAsync(idle.Id, now, cancellationToken))
                 LogRetired(logger, idle.Id, target.Compute, target.IdleSeconds);
     }
 

@@ -34,9 +34,6 @@ public static class LoomClaims
     public static string? ScopedRun(this ClaimsPrincipal user) =>
         user.TokenKind() == TokenKinds.Run ? user.FindFirst(Subject)?.Value : null;
 
-    /// <summary>The agent an agent token is for, or null for any other caller.</summary>
-    public static string? ScopedAgent(this ClaimsPrincipal user) =>
-        user.TokenKind() == TokenKinds.Agent ? user.FindFirst(Subject)?.Value : null;
 
     public static bool IsAdmin(this ClaimsPrincipal user) => user.FindFirst(Admin)?.Value == "true";
 

@@ -12,7 +12,7 @@ namespace Loom.Core.Identity;
 /// <summary>
 /// Narrows agent and run tokens to what they are for, after routing and before the handler: an agent token reaches
 /// its own agent's calls and reads snapshots; a run token reaches its run and the run's descendants (and creates
-/// children, which <see cref="RunEndpoints"/> checks against the parent).
+/// children, which <see cref="RunEndpoints"/> checks against the parent). An agent's own calls take its token only.
 /// </summary>
 public static class TokenScopeGuard
 {
@@ -24,6 +24,11 @@ public static class TokenScopeGuard
     public static IApplicationBuilder UseTokenScopes(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         var kind = context.User.TokenKind();
+        if (kind == TokenKinds.User && context.User.Identity?.IsAuthenticated == true && IsAgentCall(context))
+        {
+            await Problems.WriteAsync(context, ErrorCodes.Forbidden, "An agent's calls need that agent's own token (the one its registration returned).");
+            return;
+        }
         if (kind != TokenKinds.User && context.User.Identity?.IsAuthenticated == true && !await AllowedAsync(context, kind))
         {
             await Problems.WriteAsync(context, ErrorCodes.Forbidden, kind == TokenKinds.Agent
@@ -49,6 +54,9 @@ public static class TokenScopeGuard
         var workspace = await services.GetRequiredService<WorkspaceService>().ResolveAsync(context.Request.RouteValues["ws"] as string, context.RequestAborted);
         return await services.GetRequiredService<RunService>().IsWithinAsync(workspace.Id, subject, runId, context.RequestAborted);
     }
+
+    private static bool IsAgentCall(HttpContext context) =>
+        Starts(((context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "").TrimEnd('/'), AgentRoutes);
 
     private static bool Starts(string pattern, string prefix) =>
         pattern.StartsWith(prefix, StringComparison.Ordinal) && (pattern.Length == prefix.Length || pattern[prefix.Length] == '/');

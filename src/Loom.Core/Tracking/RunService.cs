@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Loom.Core.Tracking;
 
-public sealed partial class RunService(IRunStore store, IEnumerable<IRunCancellation> jobs, TimeProvider time, ILogger<RunService> logger)
+public sealed partial class RunService(IRunStore store, IEnumerable<IRunJobs> jobs, TimeProvider time, ILogger<RunService> logger)
 {
     public async Task<RunDto> CreateAsync(long workspaceId, CreateRunRequest request, IdempotentRequest? idempotency, CancellationToken cancellationToken)
     {
@@ -47,6 +47,16 @@ public sealed partial class RunService(IRunStore store, IEnumerable<IRunCancella
         foreach (var key in request.RemoveTags ?? []) Validate.Key(key, "Tag");
         if (request.Error is not null && request.Status != RunStatus.Failed)
             throw new LoomException(ErrorCodes.InvalidRequest, "error goes with status Failed.");
+        if (request.Status is { } wanted && wanted.IsTerminal() || request.Status == RunStatus.CancelRequested)
+            foreach (var job in jobs)
+            {
+                // A submitted run ends when its agents say so: a cancel goes to its job; a script's own complete() or
+                // fail() (Azure ML scripts call them) cannot end it before its exit code and outputs are known.
+                if (request.Status is RunStatus.Canceled or RunStatus.CancelRequested && await job.TryCancelAsync(workspaceId, runId, cancellationToken))
+                    request = request with { Status = null };
+                else if (await job.IsLiveAsync(workspaceId, runId, cancellationToken))
+                    request = request with { Status = null, Error = null };
+            }
         var updated = await store.UpdateAsync(workspaceId, runId, request, time.GetUtcNow(), cancellationToken);
         if (request.Status is { } status) LogStatus(logger, runId, status);
         return updated;

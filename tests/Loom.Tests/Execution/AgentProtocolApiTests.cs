@@ -238,7 +238,10 @@ public abstract class AgentProtocolApiTests : ExecutionApiTestBase
             await Post($"/api/v1/agents/{agent.Id}/jobs/{run.Id}/status", new { status = "Queued" }, http: agentHttp));
         await HttpAssert.Problem(HttpStatusCode.BadRequest, ErrorCodes.InvalidStatus,
             await Post($"/api/v1/agents/{agent.Id}/jobs/{run.Id}/status", new { exitCode = 0 }, http: agentHttp));
-        await HttpAssert.Problem(HttpStatusCode.NotFound, ErrorCodes.AgentNotFound, await Http.PostAsync("/api/v1/agents/agt_nope/heartbeat", null));
+        await HttpAssert.Problem(HttpStatusCode.Forbidden, ErrorCodes.Forbidden, await Http.PostAsync("/api/v1/agents/agt_nope/heartbeat", null));
+        // A user token, even the admin's, cannot act as an agent.
+        await HttpAssert.Problem(HttpStatusCode.Forbidden, ErrorCodes.Forbidden, await Http.PostAsync($"/api/v1/agents/{agent.Id}/claim?waitSeconds=0", null));
+        await HttpAssert.Problem(HttpStatusCode.Forbidden, ErrorCodes.Forbidden, await Http.DeleteAsync($"/api/v1/agents/{agent.Id}"));
         Assert.Equal(RunStatus.Preparing, (await RunAsync(run.Id)).Status);
 
         // Deleting a target with a running run is refused; an agent that leaves fails its part.
@@ -247,5 +250,60 @@ public abstract class AgentProtocolApiTests : ExecutionApiTestBase
         Assert.Equal("agent left", (await RunAsync(run.Id)).Error);
         Assert.Empty((await Admin.Computes.GetAsync(Workspace, "pool")).Nodes);
         await HttpAssert.Status(HttpStatusCode.NoContent, await Http.DeleteAsync($"{Ws}/computes/pool"));
+    }
+
+    [Fact]
+    public async Task Cancelling_a_job_with_no_running_node_ends_it_at_once()
+    {
+        var snapshot = await SnapshotAsync();
+        await AttachedAsync();
+        var run = await SubmitAsync(snapshot, nodes: 2);
+        var (agent, client) = await RegisterAsync();
+        await client.Agents.ClaimAsync(agent.Id, waitSeconds: 5);
+        await client.Agents.ReportAsync(agent.Id, run.Id, new JobStatusRequest(RunStatus.Running));
+        await client.Agents.ReportAsync(agent.Id, run.Id, new JobStatusRequest(RunStatus.Completed, ExitCode: 0));
+        Assert.Equal(RunStatus.Running, (await RunAsync(run.Id)).Status);
+        // Rank 1 was never claimed and rank 0 has ended: nobody is left to end the run but the cancel itself.
+        Assert.Equal(RunStatus.Canceled, (await Admin.Runs.CancelAsync(Workspace, run.Id)).Status);
+        Assert.Equal(0, (await Admin.Computes.GetAsync(Workspace, "pool")).QueueLength);
+        await HttpAssert.Status(HttpStatusCode.NoContent, await Http.DeleteAsync($"{Ws}/computes/pool"));
+    }
+
+    [Fact]
+    public async Task A_submitted_run_ends_only_through_its_job()
+    {
+        var snapshot = await SnapshotAsync();
+        await AttachedAsync();
+        var run = await SubmitAsync(snapshot);
+        var (agent, client) = await RegisterAsync();
+        var job = (await client.Agents.ClaimAsync(agent.Id, waitSeconds: 5))!;
+        await client.Agents.ReportAsync(agent.Id, run.Id, new JobStatusRequest(RunStatus.Running));
+        using var runClient = Server.NewClient(job.RunToken);
+        // The script's own complete() does not end the run: its agent decides from the exit code.
+        Assert.Equal(RunStatus.Running, (await runClient.Runs.UpdateAsync(Workspace, run.Id, new UpdateRunRequest(RunStatus.Completed))).Status);
+        // A cancel through PATCH goes to the job, like POST .../cancel.
+        Assert.Equal(RunStatus.CancelRequested, (await Admin.Runs.UpdateAsync(Workspace, run.Id, new UpdateRunRequest(RunStatus.Canceled))).Status);
+        Assert.True((await client.Agents.HeartbeatAsync(agent.Id, new HeartbeatRequest(run.Id))).Cancel);
+        await client.Agents.ReportAsync(agent.Id, run.Id, new JobStatusRequest(RunStatus.Canceled));
+        Assert.Equal(RunStatus.Canceled, (await RunAsync(run.Id)).Status);
+    }
+
+    [Fact]
+    public async Task A_claim_whose_answer_was_lost_is_handed_out_again()
+    {
+        var snapshot = await SnapshotAsync();
+        await AttachedAsync();
+        var run = await SubmitAsync(snapshot);
+        var (agent, client) = await RegisterAsync();
+        var first = (await client.Agents.ClaimAsync(agent.Id, waitSeconds: 5))!;
+        var again = (await client.Agents.ClaimAsync(agent.Id, waitSeconds: 0))!;
+        Assert.Equal((run.Id, 0), (again.RunId, again.NodeRank));
+        Assert.NotEqual(first.RunToken, again.RunToken);
+        Assert.Equal(RunStatus.Preparing, (await RunAsync(run.Id)).Status);
+        // Once the run has started, a claim from the same agent means it restarted: that run is lost.
+        await client.Agents.ReportAsync(agent.Id, run.Id, new JobStatusRequest(RunStatus.Running));
+        Assert.Null(await client.Agents.ClaimAsync(agent.Id, waitSeconds: 0));
+        var ended = await RunAsync(run.Id);
+        Assert.Equal((RunStatus.Failed, "agent restarted"), (ended.Status, ended.Error));
     }
 }

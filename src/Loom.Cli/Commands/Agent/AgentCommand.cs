@@ -60,6 +60,8 @@ internal sealed class AgentCommand : LoomCommand
             Compute = compute,
             AgentId = preset ? agentId : null,
             AgentToken = preset ? agentToken : null,
+            HeartbeatSeconds = int.TryParse(Env("LOOM_AGENT_HEARTBEAT_SECONDS"), NumberStyles.None, CultureInfo.InvariantCulture, out var beat) && beat > 0
+                ? beat : null,
             Python = parseResult.GetValue(PythonOption) ?? "python3",
             CacheDirectory = cache,
             WorkDirectory = parseResult.GetValue(WorkOption) is { } work ? Path.GetFullPath(work) : null,
