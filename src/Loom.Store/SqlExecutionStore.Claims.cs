@@ -24,7 +24,7 @@ public sealed partial class SqlExecutionStore
             JobRow? job = null;
             var rank = 0;
             foreach (var stale in await c.Query<NodeRow>(t,
-                "SELECT job_id, node_rank, agent_id, host, state, exit_code, error FROM job_nodes WHERE agent_id = @agentId AND state = 'running'",
+                $"SELECT {NodeColumns} FROM job_nodes WHERE agent_id = @agentId AND state = 'running'",
                 new { agentId }, cancellationToken))
             {
                 var held = await c.First<JobRow>(t, $"SELECT {JobColumns} FROM jobs WHERE id = @JobId{db.Dialect.ForUpdate}", new { stale.JobId }, cancellationToken);

@@ -22,7 +22,7 @@ public sealed partial class SqlExecutionStore
             if (AgentStates.IsGone(agent.State)) throw Retired(agentId, agent.State);
             var job = await LockJobAsync(c, t, db.Dialect, agent.WorkspaceId, runId, cancellationToken);
             var node = job is null ? null : await c.First<NodeRow>(t,
-                "SELECT job_id, node_rank, agent_id, host, state, exit_code, error FROM job_nodes WHERE job_id = @Id AND agent_id = @agentId",
+                $"SELECT {NodeColumns} FROM job_nodes WHERE job_id = @Id AND agent_id = @agentId",
                 new { job.Id, agentId }, cancellationToken);
             if (job is null || node is null)
                 throw new LoomException(ErrorCodes.JobNotFound, $"Agent '{agentId}' holds no part of run '{runId}'.");
@@ -90,7 +90,7 @@ public sealed partial class SqlExecutionStore
     private async Task RemoveAgentAsync(DbConnection c, DbTransaction t, AgentRow agent, string state, string reason, long ms, CancellationToken cancellationToken)
     {
         foreach (var node in await c.Query<NodeRow>(t,
-            "SELECT job_id, node_rank, agent_id, host, state, exit_code, error FROM job_nodes WHERE agent_id = @Id AND state = 'running'",
+            $"SELECT {NodeColumns} FROM job_nodes WHERE agent_id = @Id AND state = 'running'",
             new { agent.Id }, cancellationToken))
             await EndNodeAsync(c, t, agent.WorkspaceId, node.JobId, node.NodeRank, RunStatus.Failed, null, reason, ms, cancellationToken);
         await c.Execute(t, "UPDATE agents SET state = @state, current_run_id = NULL WHERE id = @Id", new { state, agent.Id }, cancellationToken);
@@ -131,7 +131,7 @@ public sealed partial class SqlExecutionStore
     /// <summary>Ends the run of an ended job from how its nodes ended, and revokes its run tokens.</summary>
     private async Task FinishRunAsync(DbConnection c, DbTransaction t, long workspaceId, JobRow job, int nodeCount, long ms, CancellationToken cancellationToken)
     {
-        var nodes = await c.Query<NodeRow>(t, "SELECT job_id, node_rank, agent_id, host, state, exit_code, error FROM job_nodes WHERE job_id = @Id ORDER BY node_rank",
+        var nodes = await c.Query<NodeRow>(t, $"SELECT {NodeColumns} FROM job_nodes WHERE job_id = @Id ORDER BY node_rank",
             new { job.Id }, cancellationToken);
         var failed = nodes.FirstOrDefault(n => n.State == nameof(RunStatus.Failed));
         var (final, finalError) = job.CancelRequested == CancelByUser ? (RunStatus.Canceled, (string?)null)

@@ -16,6 +16,8 @@ public sealed partial class SqlExecutionStore(LoomDatabase db) : IExecutionStore
     private const string JobColumns =
         "id, workspace_id, run_id, compute_name, state, spec, nodes_claimed, nodes_ended, cancel_requested, master_address, master_port, queued_ms";
 
+    private const string NodeColumns = "job_id, node_rank, agent_id, host, state, exit_code, error";
+
     private const string Queued = "queued";
     private const string Placed = "placed";
     private const string Ended = "ended";
