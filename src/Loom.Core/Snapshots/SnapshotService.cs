@@ -45,13 +45,41 @@ public sealed partial class SnapshotService(ISnapshotStore store, IBlobStore blo
         }
     }
 
+    private const int ConcurrentBlobWrites = 4;
+    private const long InMemoryFrameBytes = 4 << 20;
+
     /// <summary>Stores every blob of a batch (see <see cref="BlobBatchReader"/>), each checked against its digest.</summary>
     public async Task<IReadOnlyList<BlobDto>> PutBlobBatchAsync(Stream body, CancellationToken cancellationToken)
     {
-        var stored = new List<BlobDto>();
-        await BlobBatchReader.ReadAsync(body, options.Value.MaxBytes, async (sha, content) =>
-            stored.Add(await PutBlobAsync(sha, content, cancellationToken)), cancellationToken);
-        return stored;
+        // Small frames are read into memory and written (hashed, flushed to disk, renamed) a few at a time while the
+        // next frames arrive; a large one streams straight to its file.
+        var writes = new List<Task<BlobDto>>();
+        using var slots = new SemaphoreSlim(ConcurrentBlobWrites);
+        try
+        {
+            await BlobBatchReader.ReadAsync(body, options.Value.MaxBytes, async (sha, content) =>
+            {
+                if (content.Length > InMemoryFrameBytes)
+                {
+                    writes.Add(Task.FromResult(await PutBlobAsync(sha, content, cancellationToken)));
+                    return;
+                }
+                var bytes = new byte[content.Length];
+                await content.ReadExactlyAsync(bytes, cancellationToken);
+                await slots.WaitAsync(cancellationToken);
+                writes.Add(Task.Run(async () =>
+                {
+                    try { return await PutBlobAsync(sha, new MemoryStream(bytes, writable: false), cancellationToken); }
+                    finally { slots.Release(); }
+                }, cancellationToken));
+            }, cancellationToken);
+        }
+        finally
+        {
+            // Every write has finished (or failed) before the answer, so nothing is left writing behind it.
+            await Task.WhenAll(writes).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+        return await Task.WhenAll(writes);
     }
 
     /// <summary>Stores a manifest whose blobs are all present; the same manifest always gives the same id and is stored once.</summary>
