@@ -35,6 +35,7 @@ public sealed class LoomClient : IDisposable
         Logs = new LogsClient(transport);
         Snapshots = new SnapshotsClient(transport);
         Environments = new EnvironmentsClient(transport);
+        Models = new ModelsClient(transport);
         Computes = new ComputeClient(transport);
         Agents = new AgentsClient(transport);
         Transport = transport;
@@ -60,6 +61,8 @@ public sealed class LoomClient : IDisposable
     public SnapshotsClient Snapshots { get; }
 
     public EnvironmentsClient Environments { get; }
+
+    public ModelsClient Models { get; }
 
     public ComputeClient Computes { get; }
 

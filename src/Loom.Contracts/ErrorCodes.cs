@@ -47,6 +47,9 @@ public static class ErrorCodes
     public const string AgentNotFound = "agent_not_found";
     public const string AgentRetired = "agent_retired";
     public const string JobNotFound = "job_not_found";
+    public const string ModelNotFound = "model_not_found";
+    public const string ModelInUse = "model_in_use";
+    public const string InvalidModel = "invalid_model";
     public const string InternalError = "internal_error";
     public const string Unavailable = "unavailable";
 
@@ -57,10 +60,10 @@ public static class ErrorCodes
         Forbidden => 403,
         NotFound or WorkspaceNotFound or ExperimentNotFound or RunNotFound or MetricNotFound
             or ArtifactNotFound or LogNotFound or TokenNotFound or EnvironmentNotFound or SnapshotNotFound or ComputeNotFound
-            or AgentNotFound or JobNotFound => 404,
+            or AgentNotFound or JobNotFound or ModelNotFound => 404,
         MethodNotAllowed => 405,
         WorkspaceExists or WorkspaceNotEmpty or ParamImmutable or PropertyImmutable
-            or InvalidStatusTransition or LogOffsetConflict or LogOffsetGap or EnvironmentReserved or SnapshotIncomplete or ComputeExists or ComputeInUse => 409,
+            or InvalidStatusTransition or LogOffsetConflict or LogOffsetGap or EnvironmentReserved or SnapshotIncomplete or ComputeExists or ComputeInUse or ModelInUse => 409,
         AgentRetired => 410,
         BatchTooLarge or PayloadTooLarge or SnapshotTooLarge => 413,
         IdempotencyKeyReused => 422,

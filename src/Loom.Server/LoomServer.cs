@@ -5,6 +5,7 @@ using Loom.Core.Environments;
 using Loom.Core.Execution;
 using Loom.Core.Hosting;
 using Loom.Core.Identity;
+using Loom.Core.Registry;
 using Loom.Core.Snapshots;
 using Loom.Core.Tracking;
 using Loom.Core.Workspaces;
@@ -93,6 +94,7 @@ public static class LoomServer
         services.AddTracking();
         services.AddSnapshots();
         services.AddEnvironments();
+        services.AddRegistry();
         services.AddComputes();
         services.AddExecution(o =>
         {
@@ -116,6 +118,7 @@ public static class LoomServer
         app.MapTracking();
         app.MapSnapshots();
         app.MapEnvironments();
+        app.MapRegistry();
         app.MapComputes();
         app.MapExecution();
         return app;

@@ -42,7 +42,7 @@ public sealed class SqlWorkspaceStore(LoomDatabase db) : IWorkspaceStore
     {
         await using var c = await db.OpenAsync(cancellationToken);
         var counts = new Dictionary<string, long>();
-        foreach (var (kind, table) in new[] { ("environment versions", "environments"), ("compute targets", "computes"), ("snapshots", "snapshots") })
+        foreach (var (kind, table) in new[] { ("environment versions", "environments"), ("model versions", "models"), ("compute targets", "computes"), ("snapshots", "snapshots") })
         {
             var count = await c.Scalar<long>(null, $"SELECT COUNT(*) FROM {table} WHERE workspace_id = @workspaceId", new { workspaceId }, cancellationToken);
             if (count > 0) counts[kind] = count;
@@ -74,6 +74,9 @@ public sealed class SqlWorkspaceStore(LoomDatabase db) : IWorkspaceStore
                 "DELETE FROM idempotency WHERE workspace_id = @workspaceId",
                 "DELETE FROM environments WHERE workspace_id = @workspaceId",
                 "DELETE FROM environment_names WHERE workspace_id = @workspaceId",
+                "DELETE FROM model_tags WHERE model_id IN (SELECT id FROM models WHERE workspace_id = @workspaceId)",
+                "DELETE FROM models WHERE workspace_id = @workspaceId",
+                "DELETE FROM model_names WHERE workspace_id = @workspaceId",
                 "DELETE FROM computes WHERE workspace_id = @workspaceId",
                 "DELETE FROM snapshots WHERE workspace_id = @workspaceId",
                 "DELETE FROM workspaces WHERE id = @workspaceId",

@@ -3,6 +3,7 @@ using Loom.Core.Environments;
 using Loom.Core.Execution;
 using Loom.Core.Hosting;
 using Loom.Core.Identity;
+using Loom.Core.Registry;
 using Loom.Core.Snapshots;
 using Loom.Core.Tracking;
 using Loom.Core.Workspaces;
@@ -23,6 +24,7 @@ public static class StoreExtensions
         .AddSingleton<ISnapshotStore, SqlSnapshotStore>()
         .AddSingleton<ILogStore, SqlLogStore>()
         .AddSingleton<IEnvironmentStore, SqlEnvironmentStore>()
+        .AddSingleton<IModelStore, SqlModelStore>()
         .AddSingleton<IComputeStore, SqlComputeStore>()
         .AddSingleton<IExecutionStore, SqlExecutionStore>()
         .AddSingleton<IMaintenanceStore, SqlMaintenanceStore>();

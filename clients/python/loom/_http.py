@@ -101,10 +101,12 @@ class HttpClient:
     # -- requests ----------------------------------------------------------------------------
 
     def url(self, path, query=None):
-        """The path (with the base URL's own path prefix) and encoded query string."""
+        """The path (with the base URL's own path prefix) and encoded query string (a list or
+        tuple value repeats its parameter once per item)."""
         target = self._prefix + path
         if query:
-            items = [(k, v) for k, v in query.items() if v is not None]
+            items = [(k, item) for k, v in query.items()
+                     for item in (v if isinstance(v, (list, tuple)) else [v]) if item is not None]
             if items:
                 target += "?" + urllib.parse.urlencode(
                     [(k, str(v).lower() if isinstance(v, bool) else v) for k, v in items])

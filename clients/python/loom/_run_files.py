@@ -2,6 +2,8 @@
 
 import os
 
+from . import _env
+from ._errors import LoomError
 from ._values import check_path
 
 __all__ = ["RunFiles", "artifact_path"]
@@ -59,6 +61,46 @@ class RunFiles:
     def get_file_names(self, prefix=None):
         """Paths of the run's artifact files."""
         return [a["path"] for a in self._backend.list_artifacts(prefix)]
+
+    # -- models ------------------------------------------------------------------------------
+
+    def register_model(self, name, path=None, tags=None, properties=None, description=None,
+                       framework=None, framework_version=None):
+        """Register the run's artifact file or folder ``path`` (default: ``name``), e.g.
+        ``outputs/model.pkl``, as the next version of model ``name``, with this run as its source;
+        returns the model document (see :meth:`loom.Client.register_model`).
+
+        Inside the run itself, a file or folder at ``path`` that is not uploaded yet (the
+        ``outputs`` folder is uploaded when the script ends) is uploaded first.
+        """
+        if self._backend.offline:
+            raise LoomError("an offline run keeps its files locally: there is nothing on a server "
+                            "to register as a model (use loom.Client().register_model with a local path)")
+        path, _ = self._model_source(name, path)
+        return self._backend.client.register_model(
+            name, path, run_id=self.id, description=description, tags=tags, properties=properties,
+            framework=framework, framework_version=framework_version, workspace=self._backend.workspace)
+
+    def _model_source(self, name, path):
+        """The run path to register (uploading it first from this process's run, see
+        :meth:`register_model`) and whether the run has files there."""
+        path = artifact_path(path if path is not None else name).rstrip("/")
+        if self._run_has_files(path):
+            return path, True
+        if self.id == _env.first_env("LOOM_RUN_ID", "AZUREML_RUN_ID"):
+            local = os.path.join(os.getcwd(), *path.split("/"))
+            if os.path.isfile(local):
+                self.upload_file(path, local)
+                return path, True
+            if os.path.isdir(local) and self.upload_folder(path, local):
+                return path, True
+        return path, False
+
+    def _run_has_files(self, path):
+        """True when the run has artifact ``path`` or files under folder ``path``."""
+        parent = path.rsplit("/", 1)[0] if "/" in path else None
+        return any(a["path"] == path or a["path"].startswith(path + "/")
+                   for a in self._backend.list_artifacts(parent))
 
 
 def artifact_path(name):

@@ -19,7 +19,7 @@ import uuid
 from . import _env
 from ._errors import PayloadTooLargeError
 
-__all__ = ["walk", "create", "IgnoreRules", "MAX_FILES", "MAX_BYTES"]
+__all__ = ["walk", "create", "get", "hash_files", "upload_blobs", "file_mode", "IgnoreRules", "MAX_FILES", "MAX_BYTES"]
 
 MAX_FILES = 100000
 MAX_BYTES = 2 * 1024 * 1024 * 1024
@@ -140,18 +140,22 @@ class IgnoreRules:
 
 # -- walking -------------------------------------------------------------------------------------
 
-def _mode(st):
-    # Like git: 0755 when the owner may execute, else 0644, so a snapshot id does not depend on umask.
+def file_mode(st):
+    """The manifest mode of a file's ``os.stat`` result, like git's: 0755 when its owner may
+    execute, else 0644 (so a snapshot id does not depend on umask)."""
     return 0o755 if st.st_mode & stat.S_IXUSR else 0o644
 
 
-def walk(folder):
-    """The kept files of ``folder``: ``[(path, full_path, size, mode, mtime_ns)]`` ordered by path."""
+def walk(folder, ignore_files=True):
+    """The kept files of ``folder``: ``[(path, full_path, size, mode, mtime_ns)]`` ordered by path.
+
+    With ``ignore_files`` False no ignore file counts (every file but those under ``.git`` is kept)."""
     root = os.path.abspath(folder)
     if not os.path.isdir(root):
         raise FileNotFoundError("source folder %r does not exist" % folder)
-    root_files = [os.path.join(root, f) for f in _ROOT_IGNORE_FILES if os.path.isfile(os.path.join(root, f))]
-    use_gitignore = not root_files
+    root_files = [os.path.join(root, f) for f in _ROOT_IGNORE_FILES
+                  if ignore_files and os.path.isfile(os.path.join(root, f))]
+    use_gitignore = ignore_files and not root_files
     if root_files:
         level = IgnoreRules(None, "", _parse([l for f in root_files for l in _read_lines(f)]))
     else:
@@ -178,7 +182,7 @@ def walk(folder):
                     except OSError:
                         continue
                     if stat.S_ISREG(st.st_mode):
-                        files.append((path, entry.path, st.st_size, _mode(st), st.st_mtime_ns // 100 * 100))
+                        files.append((path, entry.path, st.st_size, file_mode(st), st.st_mtime_ns // 100 * 100))
 
     visit(enter(level, root, ""), root, "")
     files.sort(key=lambda f: f[0].encode("utf-16-be"))  # ordinal order of UTF-16, as the server sorts
@@ -242,25 +246,11 @@ def _check_limits(files, max_files, max_bytes):
     raise PayloadTooLargeError(detail, status=413, code="snapshot_too_large", detail=detail)
 
 
-def create(folder, client=None, workspace=None, max_files=MAX_FILES, max_bytes=MAX_BYTES, cache_dir=None,
-           required=()):
-    """Snapshot ``folder`` on the server and return ``{"id", "files", "bytes", "uploaded_files",
-    "uploaded_bytes", "hashed_files"}`` (``hashed_files``: files read because the cache did not know them).
-
-    ``required``: '/'-separated paths that must be in the snapshot (a FileNotFoundError naming the
-    ignore rules before anything is uploaded, when one is left out)."""
-    from .client import Client, _q
-    client = client or Client()
-    files = walk(folder)
-    kept_paths = {f[0] for f in files}
-    for path in required:
-        if path not in kept_paths:
-            raise FileNotFoundError(
-                "%r is left out of the snapshot of %s by its ignore rules (.amlignore, .loomignore or "
-                ".gitignore)" % (path, os.path.abspath(folder)))
-    _check_limits(files, max_files, max_bytes)
-    cache_path = _cache_file(folder, cache_dir)
-    cache = _load_cache(cache_path)
+def hash_files(files, cache_path=None):
+    """Manifest entries ``[{"path", "size", "mode", "sha256"}]`` for ``files`` (as :func:`walk`
+    returns them), reading only the files the hash cache at ``cache_path`` does not know (no cache
+    when None), and the number of files read: ``(entries, hashed)``."""
+    cache = _load_cache(cache_path) if cache_path else {}
     kept, entries, hashed = {}, [], 0
     for path, full, size, mode, mtime in files:
         known = cache.get(path)
@@ -271,8 +261,16 @@ def create(folder, client=None, workspace=None, max_files=MAX_FILES, max_bytes=M
             hashed += 1
         kept[path] = {"size": size, "mtime": mtime, "sha256": sha}
         entries.append({"path": path, "size": size, "mode": mode, "sha256": sha})
-    _save_cache(cache_path, kept)
+    if cache_path:
+        _save_cache(cache_path, kept)
+    return entries, hashed
 
+
+def upload_blobs(client, workspace, entries, files):
+    """Upload the contents the server lacks: ``entries`` (from :func:`hash_files`) pair up with
+    ``files`` (their local files). Asks ``POST .../snapshots/missing`` which hashes the server does
+    not hold and PUTs those to ``.../blobs/{sha256}``; returns ``(files uploaded, bytes uploaded)``."""
+    from .client import _q
     ws = "/workspaces/" + _q(workspace or _env.workspace_name())
     by_hash = {}
     for entry, f in zip(entries, files):
@@ -290,9 +288,32 @@ def create(folder, client=None, workspace=None, max_files=MAX_FILES, max_bytes=M
                                    headers={"Content-Type": "application/octet-stream"},
                                    retry_for=client.retry_for).json()
         uploaded += blob["size"]
+    return len(missing), uploaded
+
+
+def create(folder, client=None, workspace=None, max_files=MAX_FILES, max_bytes=MAX_BYTES, cache_dir=None,
+           required=()):
+    """Snapshot ``folder`` on the server and return ``{"id", "files", "bytes", "uploaded_files",
+    "uploaded_bytes", "hashed_files"}`` (``hashed_files``: files read because the cache did not know them).
+
+    ``required``: '/'-separated paths that must be in the snapshot (a FileNotFoundError naming the
+    ignore rules before anything is uploaded, when one is left out)."""
+    from .client import Client, _q
+    client = client or Client()
+    files = walk(folder)
+    kept_paths = {f[0] for f in files}
+    for path in required:
+        if path not in kept_paths:
+            raise FileNotFoundError(
+                "%r is left out of the snapshot of %s by its ignore rules (.amlignore, .loomignore or "
+                ".gitignore)" % (path, os.path.abspath(folder)))
+    _check_limits(files, max_files, max_bytes)
+    entries, hashed = hash_files(files, _cache_file(folder, cache_dir))
+    uploaded_files, uploaded = upload_blobs(client, workspace, entries, files)
+    ws = "/workspaces/" + _q(workspace or _env.workspace_name())
     created = client._call("POST", ws + "/snapshots", json_body={"entries": entries})
     return {"id": created["id"], "files": created["files"], "bytes": created["bytes"],
-            "uploaded_files": len(missing), "uploaded_bytes": uploaded, "hashed_files": hashed}
+            "uploaded_files": uploaded_files, "uploaded_bytes": uploaded, "hashed_files": hashed}
 
 
 def get(snapshot_id, client=None, workspace=None):

@@ -7,9 +7,9 @@ import tempfile
 import urllib.parse
 import uuid
 
-from . import _env, _logs
+from . import _env, _logs, _models, _snapshot
 from ._http import HttpClient
-from ._values import check_path
+from ._values import check_path, key_value_strings
 
 __all__ = ["Client"]
 
@@ -20,6 +20,32 @@ def _q(segment):
 
 def _qpath(path):
     return urllib.parse.quote(path, safe="/")
+
+
+def _models_run_path(path):
+    """A run's artifact file or folder as the API takes it: '/'-separated, no leading './' or '/',
+    no trailing '/'."""
+    path = os.fspath(path).replace("\\", "/").strip()
+    while path.startswith("./"):
+        path = path[2:]
+    return check_path(path.strip("/"))
+
+
+def _tag_filters(tags):
+    """``tag`` query values (``key`` or ``key=value``) for a dict or a v1-style list of tags."""
+    if not tags:
+        return []
+    if isinstance(tags, dict):
+        return ["%s=%s" % (k, v) if v is not None else str(k) for k, v in tags.items()]
+    if isinstance(tags, str):
+        return [tags]
+    filters = []
+    for tag in tags:
+        if isinstance(tag, (list, tuple)):
+            filters.append("%s=%s" % (tag[0], tag[1]) if len(tag) > 1 else str(tag[0]))
+        else:
+            filters.append(str(tag))
+    return filters
 
 
 class Client:
@@ -302,8 +328,13 @@ class Client:
     def download_artifact(self, run_id, path, destination=None, workspace=None):
         """GET an artifact: its bytes, or written to ``destination`` (a file path) when given."""
         url = "/api/v1" + self._run(workspace, run_id) + "/artifacts/" + _qpath(check_path(path))
+        return self._download(url, destination)
+
+    def _download(self, url, destination=None):
+        """GET ``url``: its bytes, or written to ``destination`` (through a temporary file in its
+        folder, renamed when complete) and ``destination`` returned."""
         if destination is None:
-            return self.http.request("GET", url, retry_for=self.retry_for).data
+            return self.http.request("GET", url, retry_for=self.retry_for, headers={"Accept": "*/*"}).data
         folder = os.path.dirname(os.path.abspath(destination))
         os.makedirs(folder, exist_ok=True)
         with tempfile.NamedTemporaryFile("wb", dir=folder, delete=False, prefix=".loom-") as tmp:
@@ -321,6 +352,125 @@ class Client:
         """Artifacts under ``prefix``: ``[{"path", "type", "size", "sha256", "createdTime"}]``."""
         return self._call("GET", self._run(workspace, run_id) + "/artifacts",
                           query={"prefix": prefix, "recursive": recursive})["value"]
+
+    # -- models ------------------------------------------------------------------------------
+
+    def _model(self, workspace, name, version=None):
+        return (self._ws(workspace) + "/models/" + _q(name) + "/versions/"
+                + ("latest" if version is None else _q(str(version))))
+
+    def register_model(self, name, path=None, run_id=None, description=None, tags=None, properties=None,
+                       framework=None, framework_version=None, child_paths=None, workspace=None,
+                       idempotency_key=None):
+        """Register the next version of model ``name`` and return it.
+
+        From local files: ``path`` is a file or folder; the model's files are stored under its
+        last name (``out/model.pkl`` as ``model.pkl``, folder ``out/model`` as ``model/...``);
+        ``child_paths`` takes only those files or sub-folders of a folder. Only the contents the
+        server does not hold yet are uploaded.
+
+        From a run: ``run_id`` and ``path``, the run's artifact file or folder (``outputs/model.pkl``,
+        ``outputs/model``); the run is recorded as the model's source.
+
+        Retried safely: the Idempotency-Key is fixed for all attempts. Returns ``{"name",
+        "version", "description", "tags", "properties", "framework", "frameworkVersion", "runId",
+        "runPath", "files", "bytes", "manifestId", "createdTime"}``.
+        """
+        body = {"name": name, "description": description, "tags": key_value_strings("tag", tags) or None,
+                "properties": key_value_strings("property", properties) or None, "framework": framework,
+                "frameworkVersion": framework_version}
+        if run_id is not None:
+            if path is None or not str(path).strip("/. "):
+                raise ValueError("registering from a run needs the path of its file or folder, e.g. outputs/model.pkl")
+            if child_paths:
+                raise ValueError("child_paths applies to a local folder, not to a run's files")
+            body["runId"] = run_id
+            body["path"] = _models_run_path(path)
+        else:
+            files, cache_folder = _models.local_files(path, child_paths)
+            cache = None
+            if cache_folder:
+                cache = _snapshot._cache_file(cache_folder, os.path.join(_snapshot.default_cache_dir(), "models"))
+            entries, _ = _snapshot.hash_files(files, cache)
+            _snapshot.upload_blobs(self, workspace, entries, files)
+            body["files"] = entries
+        return self._call("POST", self._ws(workspace) + "/models",
+                          json_body={k: v for k, v in body.items() if v is not None},
+                          idempotency_key=idempotency_key or str(uuid.uuid4()))
+
+    def get_model(self, name, version=None, workspace=None):
+        """One version of a model, the latest when ``version`` is None (``404 model_not_found``)."""
+        return self._call("GET", self._model(workspace, name, version))
+
+    def list_models(self, name=None, tags=None, all_versions=False, workspace=None, max_results=None,
+                    page_size=None):
+        """Models matching the query, following continuation tokens: the latest version of each
+        name, or every version with ``all_versions``. ``tags``: a dict of required values, or a
+        list of ``"key"``, ``"key=value"`` or ``[key, value]`` items."""
+        query_tags = _tag_filters(tags)
+        models, token = [], None
+        while True:
+            page = self._call("GET", self._ws(workspace) + "/models", query={
+                "name": name, "tag": query_tags or None, "allVersions": bool(all_versions) or None,
+                "pageSize": page_size, "pageToken": token})
+            models.extend(page["value"])
+            token = page.get("nextPageToken")
+            if not token or (max_results is not None and len(models) >= max_results):
+                return models if max_results is None else models[:max_results]
+
+    def list_model_versions(self, name, workspace=None):
+        """Every version of a model (``404 model_not_found`` when the name has none)."""
+        return self._call("GET", self._ws(workspace) + "/models/" + _q(name) + "/versions")["value"]
+
+    def update_model(self, name, version, tags=None, remove_tags=None, description=None, workspace=None):
+        """Add or change ``tags``, remove the tag keys ``remove_tags``, set ``description``;
+        returns the model."""
+        body = {"tags": key_value_strings("tag", tags) or None,
+                "removeTags": list(remove_tags) if remove_tags else None,
+                "description": description}
+        return self._call("PATCH", self._model(workspace, name, version),
+                          json_body={k: v for k, v in body.items() if v is not None})
+
+    def delete_model(self, name, version, workspace=None):
+        """Delete one version of a model (``409 model_in_use`` while a deployment uses it)."""
+        self._call("DELETE", self._model(workspace, name, version))
+
+    def list_model_files(self, name, version=None, workspace=None):
+        """The files of a model version: ``[{"path", "size", "mode", "sha256"}]``."""
+        return self._call("GET", self._model(workspace, name, version) + "/files")["value"]
+
+    def download_model_file(self, name, version, path, destination=None, workspace=None):
+        """One file of a model version: its bytes, or written to ``destination``."""
+        return self._download("/api/v1" + self._model(workspace, name, version) + "/files/"
+                              + _qpath(check_path(path)), destination)
+
+    def download_model_zip(self, name, version, destination, workspace=None):
+        """A model version's files as one zip archive written to ``destination``."""
+        return self._download("/api/v1" + self._model(workspace, name, version) + "/zip", destination)
+
+    def download_model(self, name, version=None, target_dir=".", exist_ok=False, workspace=None):
+        """Download a model version's files under ``target_dir`` with their stored paths (the
+        latest version when ``version`` is None) and return the model's path there, as Azure ML
+        v1 does: the file of a one-file model, else the common folder of its files.
+
+        Raises FileExistsError, before writing anything, when a file is there already and
+        ``exist_ok`` is False.
+        """
+        if version is None or str(version) == "latest":
+            version = self.get_model(name, None, workspace)["version"]
+        files = self.list_model_files(name, version, workspace)
+        targets = [(f["path"], os.path.join(target_dir, *check_path(f["path"]).split("/"))) for f in files]
+        if not exist_ok:
+            for _, target in targets:
+                if os.path.exists(target):
+                    raise FileExistsError("File already exists. To overwrite, set exist_ok to True. %s" % target)
+        for path, target in targets:
+            self.download_model_file(name, version, path, target, workspace)
+        return _models.model_path_of(target_dir, [f["path"] for f in files])
+
+    def get_run_models(self, run_id, workspace=None):
+        """The models registered from a run."""
+        return self._call("GET", self._run(workspace, run_id) + "/models")["value"]
 
 
 class _NoClose(io.RawIOBase):

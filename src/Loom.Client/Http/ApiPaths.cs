@@ -19,6 +19,12 @@ internal static class ApiPaths
 
     public static string Environment(string workspace, string name) => $"{Environments(workspace)}/{Escape(name)}";
 
+    public static string Models(string workspace) => $"{Workspace(workspace)}/models";
+
+    /// <summary>One version of a model; the latest when <paramref name="version"/> is null.</summary>
+    public static string ModelVersion(string workspace, string name, int? version) =>
+        $"{Models(workspace)}/{Escape(name)}/versions/{(version is { } v ? v.ToString(CultureInfo.InvariantCulture) : "latest")}";
+
     public static string Computes(string workspace) => $"{Workspace(workspace)}/computes";
 
     public static string Compute(string workspace, string name) => $"{Computes(workspace)}/{Escape(name)}";

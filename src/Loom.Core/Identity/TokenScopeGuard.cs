@@ -12,7 +12,8 @@ namespace Loom.Core.Identity;
 /// <summary>
 /// Narrows agent and run tokens to what they are for, after routing and before the handler: an agent token reaches
 /// its own agent's calls and reads snapshots; a run token reaches its run and the run's descendants (and creates
-/// children, which <see cref="RunEndpoints"/> checks against the parent). An agent's own calls take its token only.
+/// children, which <see cref="RunEndpoints"/> checks against the parent), uploads blobs, registers models and
+/// reads them. An agent's own calls take its token only.
 /// </summary>
 public static class TokenScopeGuard
 {
@@ -20,6 +21,10 @@ public static class TokenScopeGuard
     private const string SnapshotRoutes = "/api/v1/workspaces/{ws}/snapshots/{id}";
     private const string RunsRoute = "/api/v1/workspaces/{ws}/runs";
     private const string RunRoutes = "/api/v1/workspaces/{ws}/runs/{runId}";
+    private const string BlobsRoute = "/api/v1/workspaces/{ws}/blobs";
+    private const string BlobRoutes = "/api/v1/workspaces/{ws}/blobs/{sha256}";
+    private const string MissingBlobsRoute = "/api/v1/workspaces/{ws}/snapshots/missing";
+    private const string ModelsRoute = "/api/v1/workspaces/{ws}/models";
 
     public static IApplicationBuilder UseTokenScopes(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
@@ -48,6 +53,10 @@ public static class TokenScopeGuard
                 || (HttpMethods.IsGet(context.Request.Method) && Starts(pattern, SnapshotRoutes));
         if (kind != TokenKinds.Run) return false;
         if (pattern == RunsRoute) return HttpMethods.IsPost(context.Request.Method);
+        // Training scripts register models (Run.register_model, Model.register) and read them back: uploading
+        // content-addressed blobs and registering are allowed; a model's source run is checked by the registry.
+        if (pattern is BlobsRoute or MissingBlobsRoute || Starts(pattern, BlobRoutes)) return true;
+        if (Starts(pattern, ModelsRoute)) return HttpMethods.IsGet(context.Request.Method) || (pattern == ModelsRoute && HttpMethods.IsPost(context.Request.Method));
         if (!Starts(pattern, RunRoutes) || context.Request.RouteValues["runId"] is not string runId) return false;
         if (runId == subject) return true;
         var services = context.RequestServices;

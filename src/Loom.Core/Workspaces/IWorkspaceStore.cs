@@ -10,7 +10,7 @@ public interface IWorkspaceStore
 
     Task<(long Experiments, long Runs)> CountAsync(long workspaceId, CancellationToken cancellationToken);
 
-    /// <summary>What the workspace holds besides runs (environments, compute targets, snapshots), by kind; empty kinds are left out.</summary>
+    /// <summary>What the workspace holds besides runs (environments, compute targets, snapshots, models), by kind; empty kinds are left out.</summary>
     Task<IReadOnlyDictionary<string, long>> CountAssetsAsync(long workspaceId, CancellationToken cancellationToken);
 
     /// <summary>Deletes the workspace and everything in it.</summary>

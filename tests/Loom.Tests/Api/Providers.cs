@@ -45,3 +45,7 @@ public sealed class SnapshotApiOnPostgres(PostgresFixture pg) : Snapshots.Snapsh
 public sealed class AgentProtocolApiOnSqlite : Execution.AgentProtocolApiTests { protected override Task<string?> DatabaseAsync() => Task.FromResult<string?>(null); }
 [Collection("postgres")]
 public sealed class AgentProtocolApiOnPostgres(PostgresFixture pg) : Execution.AgentProtocolApiTests { protected override async Task<string?> DatabaseAsync() => await pg.Server.CreateDatabaseAsync(); }
+
+public sealed class ModelApiOnSqlite : Models.ModelApiTests { protected override Task<string?> DatabaseAsync() => Task.FromResult<string?>(null); }
+[Collection("postgres")]
+public sealed class ModelApiOnPostgres(PostgresFixture pg) : Models.ModelApiTests { protected override async Task<string?> DatabaseAsync() => await pg.Server.CreateDatabaseAsync(); }

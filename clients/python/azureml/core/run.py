@@ -150,6 +150,18 @@ class Run(loom.Run):
                 target = os.path.join(out_dir, *rel.split("/"))
             loom.Run.download_file(self, name, target)
 
+    def register_model(self, model_name, model_path=None, tags=None, properties=None, model_framework=None,
+                       model_framework_version=None, description=None, datasets=None, sample_input_dataset=None,
+                       sample_output_dataset=None, resource_configuration=None, **kwargs):
+        """Register the run's file or folder ``model_path`` (default: ``model_name``), e.g.
+        ``outputs/model.pkl``, as the next version of model ``model_name``; returns the
+        :class:`azureml.core.Model`, whose ``run_id`` is this run. Raises
+        ModelPathNotFoundException when the run has no files there. Inside the run itself, a
+        local file or folder at ``model_path`` not uploaded yet is uploaded first."""
+        from .model import Model
+        return Model._register_from_run(self, model_name, model_path, tags, properties, model_framework,
+                                        model_framework_version, description)
+
     def flush(self, timeout_seconds=300):
         """Wait until logged metrics are stored."""
         return loom.Run.flush(self, timeout_seconds)

@@ -136,6 +136,12 @@ class Workspace:
         return {doc["name"]: Experiment(self, doc["name"])
                 for doc in self._require_client().list_experiments(self._name)}
 
+    @property
+    def models(self):
+        """The workspace's models at their latest version: ``{name: Model}``."""
+        from .model import Model
+        return {model.name: model for model in Model.list(self, latest=True)}
+
     def get_details(self):
         """The workspace document (name, counts...)."""
         try:

@@ -5,7 +5,8 @@ import json
 from loom import LoomError, RunFailedError
 
 __all__ = ["AzureMLException", "UserErrorException", "ActivityFailedException", "ComputeTargetException",
-           "ExperimentExecutionException"]
+           "ExperimentExecutionException", "WebserviceException", "ModelNotFoundException",
+           "ModelPathNotFoundException"]
 
 
 class AzureMLException(LoomError):
@@ -18,6 +19,11 @@ class AzureMLException(LoomError):
         return cls(message or str(error), status=getattr(error, "status", None),
                    code=getattr(error, "code", None), title=getattr(error, "title", None),
                    detail=getattr(error, "detail", None), body=getattr(error, "body", None))
+
+    @property
+    def message(self):
+        """The error message (Azure ML's exceptions carry it as ``message``)."""
+        return str(self)
 
 
 class UserErrorException(AzureMLException):
@@ -42,3 +48,21 @@ class ActivityFailedException(AzureMLException, RunFailedError):
                               "message": error or "The run ended %s." % status},
                     "runId": run_id, "status": status}
         return "Activity Failed:\n" + json.dumps(document, indent=4)
+
+
+class WebserviceException(AzureMLException):
+    """A model or web service call failed, e.g. ``ModelNotFound`` (``status_code`` is the HTTP
+    status the server answered, when it did)."""
+
+    @property
+    def status_code(self):
+        """The HTTP status of the server's answer, or None."""
+        return self.status
+
+
+class ModelNotFoundException(AzureMLException):
+    """``Model.get_model_path`` found no such model (locally or in the workspace)."""
+
+
+class ModelPathNotFoundException(AzureMLException):
+    """``run.register_model`` was given a path the run has no files under."""
