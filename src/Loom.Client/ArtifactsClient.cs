@@ -65,26 +65,9 @@ public sealed class ArtifactsClient
     }
 
     /// <summary>Downloads an artifact to a local file, written under a temporary name and renamed when complete.</summary>
-    public async Task<long> DownloadFileAsync(string workspace, string runId, string path, string filePath,
-        Action<TransferProgress>? progress = null, CancellationToken cancellationToken = default)
-    {
-        var folder = Path.GetDirectoryName(Path.GetFullPath(filePath));
-        if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
-        var partial = filePath + ".partial";
-        try
-        {
-            long size;
-            await using (var file = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, BufferSize, useAsync: true))
-                size = await DownloadAsync(workspace, runId, path, file, progress, cancellationToken);
-            File.Move(partial, filePath, overwrite: true);
-            return size;
-        }
-        catch
-        {
-            File.Delete(partial);
-            throw;
-        }
-    }
+    public Task<long> DownloadFileAsync(string workspace, string runId, string path, string filePath,
+        Action<TransferProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        PartialFile.WriteAsync(filePath, file => DownloadAsync(workspace, runId, path, file, progress, cancellationToken));
 
     /// <summary>Artifacts under <paramref name="prefix"/>: every file when <paramref name="recursive"/>, else the direct children (directories once).</summary>
     public async Task<IReadOnlyList<ArtifactEntryDto>> ListAsync(string workspace, string runId, string? prefix = null, bool recursive = true,

@@ -172,26 +172,9 @@ public sealed class ModelsClient
     }
 
     /// <summary>Downloads a version as a zip file, written under a temporary name and renamed when complete.</summary>
-    public async Task<long> DownloadZipFileAsync(string workspace, string name, int? version, string filePath, Action<TransferProgress>? progress = null,
-        CancellationToken cancellationToken = default)
-    {
-        var folder = Path.GetDirectoryName(Path.GetFullPath(filePath));
-        if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
-        var partial = filePath + ".partial";
-        try
-        {
-            long size;
-            await using (var file = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, BufferSize, useAsync: true))
-                size = await DownloadZipAsync(workspace, name, version, file, progress, cancellationToken);
-            File.Move(partial, filePath, overwrite: true);
-            return size;
-        }
-        catch
-        {
-            File.Delete(partial);
-            throw;
-        }
-    }
+    public Task<long> DownloadZipFileAsync(string workspace, string name, int? version, string filePath, Action<TransferProgress>? progress = null,
+        CancellationToken cancellationToken = default) =>
+        PartialFile.WriteAsync(filePath, file => DownloadZipAsync(workspace, name, version, file, progress, cancellationToken));
 
     /// <summary>Copies a response body into <paramref name="destination"/>, reporting each chunk; returns its SHA-256.</summary>
     private async Task<string> CopyAsync(string url, Stream destination, Action<int> copied, CancellationToken cancellationToken)
