@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Loom.Core.Tracking;
 
@@ -38,7 +40,13 @@ public static class LogEndpoints
     {
         file = CatchAllPath.Decode(file);
         if (follow == true)
-            return TypedResults.ServerSentEvents(logs.FollowAsync(scope.Id, runId, file, offset ?? 0, cancellationToken));
+        {
+            // A stopping server ends its followers' streams at once rather than holding its shutdown for them.
+            var stopping = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken,
+                context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
+            context.Response.RegisterForDispose(stopping);
+            return TypedResults.ServerSentEvents(logs.FollowAsync(scope.Id, runId, file, offset ?? 0, stopping.Token));
+        }
         var range = ParseRange(context.Request.Headers.Range.FirstOrDefault());
         var start = range?.From ?? offset ?? 0;
         var count = range is { To: { } to } ? to - start + 1 : length;

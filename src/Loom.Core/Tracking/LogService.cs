@@ -67,7 +67,9 @@ public sealed class LogService(ILogStore store, RunService runs, LogNotifier not
                 yield return new SseItem<string>(JsonSerializer.Serialize(new { status = run.Status.ToString(), length = offset }), "end");
                 yield break;
             }
-            await notifier.WaitAsync(run.Seq, PollInterval, cancellationToken);
+            // Stopping (the caller left, or the server is stopping) ends the stream without an 'end' event: clients resume from their offset.
+            try { await notifier.WaitAsync(run.Seq, PollInterval, cancellationToken); }
+            catch (OperationCanceledException) { yield break; }
         }
     }
 
