@@ -26,6 +26,8 @@ public static class LoomCli
         root.Subcommands.Add(new RunCommand(context));
         root.Subcommands.Add(new EnvironmentCommand(context));
         root.Subcommands.Add(new Commands.Models.ModelCommand(context));
+        root.Subcommands.Add(new Commands.Endpoints.EndpointCommand(context));
+        root.Subcommands.Add(new Commands.Deployments.DeploymentCommand(context));
         root.Subcommands.Add(new ComputeCommand(context));
         root.Subcommands.Add(new TokenCommand(context));
         root.Subcommands.Add(new ServerCommand());

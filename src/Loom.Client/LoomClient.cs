@@ -37,6 +37,7 @@ public sealed class LoomClient : IDisposable
         Environments = new EnvironmentsClient(transport);
         Models = new ModelsClient(transport);
         Computes = new ComputeClient(transport);
+        Endpoints = new EndpointsClient(transport, this.http, token);
         Agents = new AgentsClient(transport);
         Transport = transport;
     }
@@ -65,6 +66,8 @@ public sealed class LoomClient : IDisposable
     public ModelsClient Models { get; }
 
     public ComputeClient Computes { get; }
+
+    public EndpointsClient Endpoints { get; }
 
     public AgentsClient Agents { get; }
 

@@ -50,6 +50,19 @@ public static class ErrorCodes
     public const string ModelNotFound = "model_not_found";
     public const string ModelInUse = "model_in_use";
     public const string InvalidModel = "invalid_model";
+    public const string EndpointNotFound = "endpoint_not_found";
+    public const string DeploymentNotFound = "deployment_not_found";
+    public const string EndpointExists = "endpoint_exists";
+    public const string DeploymentExists = "deployment_exists";
+    public const string DeploymentHasTraffic = "deployment_has_traffic";
+    public const string InvalidEndpoint = "invalid_endpoint";
+    public const string InvalidDeployment = "invalid_deployment";
+    public const string InvalidTraffic = "invalid_traffic";
+    public const string ScoringError = "scoring_error";
+    public const string WorkerCrashed = "worker_crashed";
+    public const string ScoringTimeout = "scoring_timeout";
+    public const string Overloaded = "overloaded";
+    public const string DeploymentNotReady = "deployment_not_ready";
     public const string InternalError = "internal_error";
     public const string Unavailable = "unavailable";
 
@@ -60,15 +73,18 @@ public static class ErrorCodes
         Forbidden => 403,
         NotFound or WorkspaceNotFound or ExperimentNotFound or RunNotFound or MetricNotFound
             or ArtifactNotFound or LogNotFound or TokenNotFound or EnvironmentNotFound or SnapshotNotFound or ComputeNotFound
-            or AgentNotFound or JobNotFound or ModelNotFound => 404,
+            or AgentNotFound or JobNotFound or ModelNotFound or EndpointNotFound or DeploymentNotFound => 404,
         MethodNotAllowed => 405,
         WorkspaceExists or WorkspaceNotEmpty or ParamImmutable or PropertyImmutable
-            or InvalidStatusTransition or LogOffsetConflict or LogOffsetGap or EnvironmentReserved or SnapshotIncomplete or ComputeExists or ComputeInUse or ModelInUse => 409,
+            or InvalidStatusTransition or LogOffsetConflict or LogOffsetGap or EnvironmentReserved or SnapshotIncomplete or ComputeExists or ComputeInUse or ModelInUse
+            or EndpointExists or DeploymentExists or DeploymentHasTraffic => 409,
         AgentRetired => 410,
         BatchTooLarge or PayloadTooLarge or SnapshotTooLarge => 413,
         IdempotencyKeyReused => 422,
         InternalError => 500,
-        Unavailable => 503,
+        ScoringError or WorkerCrashed => 502,
+        Unavailable or Overloaded or DeploymentNotReady => 503,
+        ScoringTimeout => 504,
         _ => 400,
     };
 }

@@ -6,6 +6,7 @@ using Loom.Core.Execution;
 using Loom.Core.Hosting;
 using Loom.Core.Identity;
 using Loom.Core.Registry;
+using Loom.Core.Serving;
 using Loom.Core.Snapshots;
 using Loom.Core.Tracking;
 using Loom.Core.Workspaces;
@@ -47,13 +48,20 @@ public static class LoomServer
     }
 
     /// <summary>Builds, prepares and starts a server; dispose the result to stop it.</summary>
-    public static async Task<RunningServer> StartAsync(ServerOptions options, CancellationToken cancellationToken)
+    public static Task<RunningServer> StartAsync(ServerOptions options, CancellationToken cancellationToken) =>
+        StartAsync(options, configureServices: null, cancellationToken);
+
+    /// <summary>
+    /// Builds, prepares and starts a server whose services <paramref name="configureServices"/> may add to or replace after Loom's own
+    /// (for embedding, and for tests that stand in for a part such as the deployment host); dispose the result to stop it.
+    /// </summary>
+    public static async Task<RunningServer> StartAsync(ServerOptions options, Action<IServiceCollection>? configureServices, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(options.DataDirectory);
         var folderLock = DataFolderLock.Acquire(options.DataDirectory);
         try
         {
-            var app = Build(options);
+            var app = Build(options, configureServices);
             var tokenPath = await FirstStart.EnsureAsync(options.DataDirectory,
                 app.Services.GetRequiredService<WorkspaceService>(), app.Services.GetRequiredService<TokenService>(), cancellationToken);
             await app.StartAsync(cancellationToken);
@@ -69,7 +77,7 @@ public static class LoomServer
         }
     }
 
-    private static WebApplication Build(ServerOptions options)
+    private static WebApplication Build(ServerOptions options, Action<IServiceCollection>? configureServices)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = options.DataDirectory });
         builder.WebHost.UseUrls(options.Urls);
@@ -102,6 +110,10 @@ public static class LoomServer
             o.AgentPython = options.AgentPython;
             if (options.AgentCommand.Count > 0) o.AgentCommand = [.. options.AgentCommand];
         });
+        services.AddSingleton(SecretBox.ForDataFolder(options.DataDirectory));
+        services.AddServing();
+        // The deployment host (IDeploymentHost: Python worker pools, ONNX sessions) registers itself here with its own extension.
+        configureServices?.Invoke(services);
 
         var app = builder.Build();
         app.Services.GetRequiredService<LoomDatabase>().MigrateAsync(CancellationToken.None).GetAwaiter().GetResult();
@@ -121,6 +133,7 @@ public static class LoomServer
         app.MapRegistry();
         app.MapComputes();
         app.MapExecution();
+        app.MapServing();
         return app;
     }
 

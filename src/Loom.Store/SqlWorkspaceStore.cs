@@ -42,7 +42,7 @@ public sealed class SqlWorkspaceStore(LoomDatabase db) : IWorkspaceStore
     {
         await using var c = await db.OpenAsync(cancellationToken);
         var counts = new Dictionary<string, long>();
-        foreach (var (kind, table) in new[] { ("environment versions", "environments"), ("model versions", "models"), ("compute targets", "computes"), ("snapshots", "snapshots") })
+        foreach (var (kind, table) in new[] { ("environment versions", "environments"), ("model versions", "models"), ("compute targets", "computes"), ("snapshots", "snapshots"), ("endpoints", "endpoints") })
         {
             var count = await c.Scalar<long>(null, $"SELECT COUNT(*) FROM {table} WHERE workspace_id = @workspaceId", new { workspaceId }, cancellationToken);
             if (count > 0) counts[kind] = count;
@@ -78,6 +78,9 @@ public sealed class SqlWorkspaceStore(LoomDatabase db) : IWorkspaceStore
                 "DELETE FROM models WHERE workspace_id = @workspaceId",
                 "DELETE FROM model_names WHERE workspace_id = @workspaceId",
                 "DELETE FROM computes WHERE workspace_id = @workspaceId",
+                "DELETE FROM endpoint_requests WHERE workspace_id = @workspaceId",
+                "DELETE FROM deployments WHERE workspace_id = @workspaceId",
+                "DELETE FROM endpoints WHERE workspace_id = @workspaceId",
                 "DELETE FROM snapshots WHERE workspace_id = @workspaceId",
                 "DELETE FROM workspaces WHERE id = @workspaceId",
             ];

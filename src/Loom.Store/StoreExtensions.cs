@@ -4,6 +4,7 @@ using Loom.Core.Execution;
 using Loom.Core.Hosting;
 using Loom.Core.Identity;
 using Loom.Core.Registry;
+using Loom.Core.Serving;
 using Loom.Core.Snapshots;
 using Loom.Core.Tracking;
 using Loom.Core.Workspaces;
@@ -26,6 +27,8 @@ public static class StoreExtensions
         .AddSingleton<IEnvironmentStore, SqlEnvironmentStore>()
         .AddSingleton<IModelStore, SqlModelStore>()
         .AddSingleton<IComputeStore, SqlComputeStore>()
+        .AddSingleton<IEndpointStore, SqlEndpointStore>()
+        .AddSingleton<IEndpointTelemetryStore, SqlEndpointTelemetryStore>()
         .AddSingleton<IExecutionStore, SqlExecutionStore>()
         .AddSingleton<IMaintenanceStore, SqlMaintenanceStore>();
 }

@@ -1,9 +1,11 @@
 """Thin wrapper over the Loom REST API (see docs/rest-api.md): one method per call, dicts out."""
 
 import io
+import json
 import os
 import shutil
 import tempfile
+import time
 import urllib.parse
 import uuid
 
@@ -471,6 +473,257 @@ class Client:
     def get_run_models(self, run_id, workspace=None):
         """The models registered from a run."""
         return self._call("GET", self._run(workspace, run_id) + "/models")["value"]
+
+
+    # -- endpoints and deployments -----------------------------------------------------------
+
+    def _endpoint(self, workspace, name):
+        return self._ws(workspace) + "/endpoints/" + _q(name)
+
+    def _deployment(self, workspace, endpoint, name):
+        return self._endpoint(workspace, endpoint) + "/deployments/" + _q(name)
+
+    def create_endpoint(self, name, auth_mode="key", description=None, tags=None, workspace=None,
+                        idempotency_key=None):
+        """Create an online endpoint (``409 endpoint_exists`` if it exists). ``auth_mode``: ``key``
+        (callers send one of its keys as ``Authorization: Bearer <key>``) or ``token`` (a Loom token
+        with Reader in the workspace). Returns ``{"name", "authMode", "scoringUri", "swaggerUri",
+        "traffic", "deployments", "description", "tags", "createdTime"}``."""
+        body = {"name": name, "authMode": auth_mode, "description": description,
+                "tags": key_value_strings("tag", tags) or None}
+        return self._call("POST", self._ws(workspace) + "/endpoints",
+                          json_body={k: v for k, v in body.items() if v is not None},
+                          idempotency_key=idempotency_key or str(uuid.uuid4()))
+
+    def list_endpoints(self, workspace=None):
+        """The workspace's endpoints."""
+        return _values_of(self._call("GET", self._ws(workspace) + "/endpoints"))
+
+    def get_endpoint(self, name, workspace=None):
+        """One endpoint (``404 endpoint_not_found``)."""
+        return self._call("GET", self._endpoint(workspace, name))
+
+    def update_endpoint(self, name, traffic=None, description=None, tags=None, workspace=None):
+        """Change an endpoint: ``traffic`` ``{deployment: weight}`` (integers summing to 100, or
+        ``{}``), ``description``, ``tags`` (replaces them). Returns the endpoint."""
+        body = {"traffic": {str(k): int(v) for k, v in traffic.items()} if traffic is not None else None,
+                "description": description,
+                "tags": key_value_strings("tag", tags) if tags is not None else None}
+        return self._call("PATCH", self._endpoint(workspace, name),
+                          json_body={k: v for k, v in body.items() if v is not None})
+
+    def delete_endpoint(self, name, workspace=None):
+        """Delete an endpoint, stopping and deleting its deployments."""
+        self._call("DELETE", self._endpoint(workspace, name))
+
+    def endpoint_keys(self, name, workspace=None):
+        """The keys of an endpoint: ``{"primaryKey", "secondaryKey"}``."""
+        return self._call("GET", self._endpoint(workspace, name) + "/keys")
+
+    def regenerate_endpoint_key(self, name, key_type="primary", workspace=None):
+        """Replace the ``primary`` or ``secondary`` key of an endpoint; returns the keys."""
+        key_type = str(key_type).lower()
+        if key_type not in ("primary", "secondary"):
+            raise ValueError("key_type must be 'primary' or 'secondary', got %r" % key_type)
+        return self._call("POST", self._endpoint(workspace, name) + "/keys/regenerate",
+                          json_body={"keyType": key_type}, retry=False)
+
+    def endpoint_metrics(self, name, minutes=60, workspace=None):
+        """Request counts, latency percentiles and errors of an endpoint over the last ``minutes``."""
+        return self._call("GET", self._endpoint(workspace, name) + "/metrics", query={"minutes": minutes})
+
+    def create_deployment(self, endpoint, name, models, entry_script=None, environment=None, snapshot_id=None,
+                          source_dir=None, min_replicas=None, max_replicas=None, workers_per_replica=None,
+                          max_concurrent_requests_per_replica=None, request_timeout_ms=None,
+                          sample_request=None, variables=None, workspace=None, idempotency_key=None):
+        """Create a deployment of ``endpoint`` and return it at once, in state ``Updating``; the server
+        then proves it (every worker's ``init()``, then the sample request) and sets ``Succeeded`` or
+        ``Failed`` (see :meth:`wait_for_deployment`).
+
+        ``models``: ``"name:version"`` (or ``"name"``, the latest version) strings; ``entry_script``:
+        a file of the source folder, given as ``snapshot_id`` or as a local ``source_dir`` that is
+        snapshotted here (the run submission's ignore rules apply); ``environment``: ``"name[:version]"``
+        (default the ``system`` environment); ``sample_request``: JSON text (or a value, serialized);
+        ``variables``: environment variables of the workers. Retried safely (one Idempotency-Key
+        for all attempts), as :meth:`create_endpoint` is."""
+        workspace = workspace or _env.workspace_name()
+        if source_dir is not None:
+            if snapshot_id is not None:
+                raise ValueError("pass snapshot_id or source_dir, not both")
+            snapshot_id = self.snapshot_source(source_dir, entry_script, workspace)["id"]
+        body = {"name": name, "models": _model_references(models), "environment": environment,
+                "snapshotId": snapshot_id, "entryScript": _script_path(entry_script) if entry_script else None,
+                "minReplicas": min_replicas,
+                "maxReplicas": max_replicas, "workersPerReplica": workers_per_replica,
+                "maxConcurrentRequestsPerReplica": max_concurrent_requests_per_replica,
+                "requestTimeoutMs": request_timeout_ms, "sampleRequest": _json_text(sample_request),
+                "variables": key_value_strings("variable", variables) or None}
+        return self._call("POST", self._endpoint(workspace, endpoint) + "/deployments",
+                          json_body={k: v for k, v in body.items() if v is not None},
+                          idempotency_key=idempotency_key or str(uuid.uuid4()))
+
+    def snapshot_source(self, source_dir, entry_script=None, workspace=None):
+        """Snapshot a deployment's source folder (checking that ``entry_script`` is kept by the
+        ignore rules); returns :func:`loom.snapshot.create`'s answer (``id``, ...)."""
+        required = [_script_path(entry_script)] if entry_script else ()
+        return _snapshot.create(source_dir, client=self, workspace=workspace or _env.workspace_name(),
+                                required=required)
+
+    def list_deployments(self, endpoint, workspace=None):
+        """The deployments of an endpoint."""
+        return _values_of(self._call("GET", self._endpoint(workspace, endpoint) + "/deployments"))
+
+    def get_deployment(self, endpoint, name, workspace=None):
+        """One deployment: its state (``Updating``, ``Succeeded``, ``Failed``), ``error`` and, when
+        it failed, ``initLog``; ``generation`` grows with each update."""
+        return self._call("GET", self._deployment(workspace, endpoint, name))
+
+    def update_deployment(self, endpoint, name, models=None, entry_script=None, environment=None,
+                          snapshot_id=None, source_dir=None, min_replicas=None, max_replicas=None,
+                          workers_per_replica=None, max_concurrent_requests_per_replica=None,
+                          request_timeout_ms=None, sample_request=None, variables=None, workspace=None):
+        """Change a deployment (only what is given): a new generation is proven while the previous one
+        keeps serving. Returns the deployment (``Updating``)."""
+        workspace = workspace or _env.workspace_name()
+        if source_dir is not None:
+            if snapshot_id is not None:
+                raise ValueError("pass snapshot_id or source_dir, not both")
+            script = entry_script or self.get_deployment(endpoint, name, workspace).get("entryScript")
+            snapshot_id = self.snapshot_source(source_dir, script, workspace)["id"]
+        body = {"models": _model_references(models) if models is not None else None, "environment": environment,
+                "snapshotId": snapshot_id, "entryScript": _script_path(entry_script) if entry_script else None,
+                "minReplicas": min_replicas,
+                "maxReplicas": max_replicas, "workersPerReplica": workers_per_replica,
+                "maxConcurrentRequestsPerReplica": max_concurrent_requests_per_replica,
+                "requestTimeoutMs": request_timeout_ms, "sampleRequest": _json_text(sample_request),
+                "variables": key_value_strings("variable", variables) if variables is not None else None}
+        return self._call("PATCH", self._deployment(workspace, endpoint, name),
+                          json_body={k: v for k, v in body.items() if v is not None})
+
+    def delete_deployment(self, endpoint, name, workspace=None):
+        """Delete a deployment (``409 deployment_has_traffic`` while it takes traffic and another
+        deployment exists)."""
+        self._call("DELETE", self._deployment(workspace, endpoint, name))
+
+    def deployment_logs(self, endpoint, name, lines=None, workspace=None):
+        """The recent log lines of a deployment (worker init output, errors), oldest first."""
+        answer = self._call("GET", self._deployment(workspace, endpoint, name) + "/logs",
+                            query={"lines": lines})
+        return list((answer or {}).get("lines") or [])
+
+    def wait_for_deployment(self, endpoint, name, timeout=None, interval=0.5, generation=None, workspace=None):
+        """Poll a deployment until it is no longer ``Updating`` (and, with ``generation``, has reached
+        it); return it. Raises TimeoutError after ``timeout`` seconds (None: no limit)."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        delay = min(interval, 0.2)
+        while True:
+            doc = self.get_deployment(endpoint, name, workspace)
+            if doc.get("state") != "Updating" and (generation is None or (doc.get("generation") or 0) >= generation):
+                return doc
+            if deadline is not None and time.monotonic() + delay > deadline:
+                raise TimeoutError("deployment %s/%s is still %s after %s s" % (endpoint, name, doc.get("state"), timeout))
+            time.sleep(delay)
+            delay = min(delay * 1.5, interval)
+
+    def scoring_uri(self, endpoint, workspace=None):
+        """The scoring URI of an endpoint: ``{server}/endpoints/{workspace}/{endpoint}/score``."""
+        return "%s/endpoints/%s/%s/score" % (self.tracking_uri, _q(workspace or _env.workspace_name()), _q(endpoint))
+
+    def invoke(self, endpoint, data, key=None, deployment=None, content_type=None, timeout=None, workspace=None):
+        """Score a request on an endpoint and return the answer: the decoded JSON when the server
+        answered JSON, else the bytes.
+
+        ``data``: bytes or str sent as they are, anything else serialized as JSON. ``key``: sent as
+        ``Authorization: Bearer <key>``; without one, the endpoint's primary key (``key`` mode) or
+        this client's token (``token`` mode) is used. ``deployment`` pins a deployment
+        (``azureml-model-deployment`` header). Errors are LoomErrors: 401 UnauthorizedError, 400
+        ``invalid_request``, 502 ``scoring_error``/``worker_crashed``, 503 ``overloaded``/
+        ``deployment_not_ready``, 504 ``scoring_timeout``."""
+        if key is None:
+            doc = self.get_endpoint(endpoint, workspace)
+            key = (self.endpoint_keys(endpoint, workspace)["primaryKey"]
+                   if doc.get("authMode", "key") == "key" else self.http.token)
+            uri = doc.get("scoringUri") or self.scoring_uri(endpoint, workspace)
+        else:
+            uri = self.scoring_uri(endpoint, workspace)
+        response = score(uri, data, key=key, deployment=deployment, content_type=content_type,
+                         timeout=timeout or self.http.timeout)
+        return decode_score(response)
+
+
+def _values_of(answer):
+    """A list answer's items (``{"value": [...]}`` or a bare list)."""
+    if isinstance(answer, dict):
+        return list(answer.get("value") or [])
+    return list(answer or [])
+
+
+def _model_references(models):
+    """``"name:version"`` strings for model references: strings, ``(name, version)`` pairs, dicts
+    with name/version, or objects with ``name`` and ``version`` (``azureml.core.Model``)."""
+    if isinstance(models, (str, bytes)) or not hasattr(models, "__iter__"):
+        models = [models]
+    out = []
+    for model in models:
+        if isinstance(model, str):
+            out.append(model)
+        elif isinstance(model, (tuple, list)) and len(model) == 2:
+            out.append("%s:%s" % (model[0], model[1]))
+        elif isinstance(model, dict):
+            out.append(model["name"] if model.get("version") is None else "%s:%s" % (model["name"], model["version"]))
+        elif getattr(model, "name", None):
+            version = getattr(model, "version", None)
+            out.append(model.name if version is None else "%s:%s" % (model.name, version))
+        else:
+            raise ValueError("not a model reference: %r (use 'name:version')" % (model,))
+    return out
+
+
+def _script_path(path):
+    """An entry script's '/'-separated path inside its source folder (no leading './')."""
+    path = os.fspath(path).replace("\\", "/")
+    while path.startswith("./"):
+        path = path[2:]
+    return path
+
+
+def _json_text(value):
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, bytes):
+        return value.decode("utf-8")
+    return json.dumps(value)
+
+
+def score(scoring_uri, data, key=None, deployment=None, content_type=None, timeout=60.0, headers=None):
+    """POST ``data`` to a scoring URI (no retries: scoring is not idempotent) and return the
+    :class:`loom._http.Response`; raise a LoomError for an error answer."""
+    parts = urllib.parse.urlsplit(scoring_uri)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError("scoring URI must be an http(s) URL, got %r" % scoring_uri)
+    if isinstance(data, str):
+        body = data.encode("utf-8")
+    elif isinstance(data, (bytes, bytearray, memoryview)):
+        body = bytes(data)
+    else:
+        body = json.dumps(data).encode("utf-8")
+    hdrs = {"Content-Type": content_type or "application/json"}
+    if deployment:
+        hdrs["azureml-model-deployment"] = deployment
+    hdrs.update(headers or {})
+    http = HttpClient("%s://%s" % (parts.scheme, parts.netloc), token=key, timeout=timeout)
+    path = parts.path + ("?" + parts.query if parts.query else "")
+    return http.request("POST", path, body=body, headers=hdrs, retry_for=0.0)
+
+
+def decode_score(response):
+    """A scoring answer's value: the decoded JSON when it is JSON, else the bytes."""
+    if "json" in response.headers.get("content-type", "") and response.data:
+        try:
+            return json.loads(response.data.decode("utf-8"))
+        except ValueError:
+            pass
+    return response.data
 
 
 class _NoClose(io.RawIOBase):

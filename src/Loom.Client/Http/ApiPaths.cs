@@ -29,6 +29,12 @@ internal static class ApiPaths
 
     public static string Compute(string workspace, string name) => $"{Computes(workspace)}/{Escape(name)}";
 
+    public static string Endpoints(string workspace) => $"{Workspace(workspace)}/endpoints";
+
+    public static string Endpoint(string workspace, string name) => $"{Endpoints(workspace)}/{Escape(name)}";
+
+    public static string Deployment(string workspace, string endpoint, string name) => $"{Endpoint(workspace, endpoint)}/deployments/{Escape(name)}";
+
     public static string Tokens => "api/v1/tokens";
 
     public static string Agents => "api/v1/agents";

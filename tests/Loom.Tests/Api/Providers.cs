@@ -49,3 +49,15 @@ public sealed class AgentProtocolApiOnPostgres(PostgresFixture pg) : Execution.A
 public sealed class ModelApiOnSqlite : Models.ModelApiTests { protected override Task<string?> DatabaseAsync() => Task.FromResult<string?>(null); }
 [Collection("postgres")]
 public sealed class ModelApiOnPostgres(PostgresFixture pg) : Models.ModelApiTests { protected override async Task<string?> DatabaseAsync() => await pg.Server.CreateDatabaseAsync(); }
+
+public sealed class ServingEndpointApiOnSqlite : Serving.EndpointApiTests { protected override Task<string?> DatabaseAsync() => Task.FromResult<string?>(null); }
+[Collection("postgres")]
+public sealed class ServingEndpointApiOnPostgres(PostgresFixture pg) : Serving.EndpointApiTests { protected override async Task<string?> DatabaseAsync() => await pg.Server.CreateDatabaseAsync(); }
+
+public sealed class ServingDeploymentApiOnSqlite : Serving.DeploymentApiTests { protected override Task<string?> DatabaseAsync() => Task.FromResult<string?>(null); }
+[Collection("postgres")]
+public sealed class ServingDeploymentApiOnPostgres(PostgresFixture pg) : Serving.DeploymentApiTests { protected override async Task<string?> DatabaseAsync() => await pg.Server.CreateDatabaseAsync(); }
+
+public sealed class ServingScoringApiOnSqlite : Serving.ScoringApiTests { protected override Task<string?> DatabaseAsync() => Task.FromResult<string?>(null); }
+[Collection("postgres")]
+public sealed class ServingScoringApiOnPostgres(PostgresFixture pg) : Serving.ScoringApiTests { protected override async Task<string?> DatabaseAsync() => await pg.Server.CreateDatabaseAsync(); }

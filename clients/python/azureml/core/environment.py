@@ -1,7 +1,8 @@
 """``azureml.core.Environment`` for Loom: a versioned Python spec registered in a workspace.
 
 ``Environment.from_pip_requirements(name, "requirements.txt")``, ``env.register(ws)`` and
-``Environment.get(ws, name, version=None)`` work as in Azure ML v1. An environment given to a
+``Environment.get(ws, name, version=None)`` work as in Azure ML v1, and so does
+``Environment.from_conda_specification(name, "env.yml")``. An environment given to a
 ScriptRunConfig is registered at submit when it has no version yet. Loom's own knob
 ``env.python.system_site_packages`` lets the venv see the interpreter's installed packages.
 """
@@ -75,6 +76,15 @@ class Environment:
                     deps.set_pip_option(_absolute_links(line, folder))
                 else:
                     deps.add_pip_package(line)
+        return env
+
+    @staticmethod
+    def from_conda_specification(name, file_path):
+        """An environment from a conda specification file: its conda packages and ``pip:``
+        sub-list become pip requirements (Loom builds environments with pip; ``python`` and
+        ``pip`` themselves and the Azure ML SDK packages the client bundles are left out)."""
+        env = Environment(name)
+        env.python.conda_dependencies = CondaDependencies(conda_dependencies_file_path=file_path)
         return env
 
     def _spec(self):

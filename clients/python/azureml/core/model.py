@@ -4,7 +4,8 @@ As in v1: ``Model.register(ws, model_path, model_name, tags=..., description=...
 file or folder; ``run.register_model(model_name, model_path="outputs/model.pkl")`` registers a run's
 files; ``Model(ws, name, version=)`` gets a model (the latest version without ``version``);
 ``model.download(target_dir)``, ``Model.list(ws, ...)``, ``model.add_tags``/``remove_tags``,
-``model.delete()``; and, inside a scoring script, ``Model.get_model_path(name)``. Files are stored
+``model.delete()``; ``Model.deploy(ws, name, [model], InferenceConfig(...), deployment_config)`` (see
+:mod:`azureml.core.webservice`); and, inside a scoring script, ``Model.get_model_path(name)``. Files are stored
 under the registered path's last name (``outputs/model.pkl`` as ``model.pkl``, folder ``model`` as
 ``model/...``), so a v1 scoring script finds them where it did on Azure ML.
 """
@@ -19,7 +20,7 @@ from loom import _env
 
 from ..exceptions import ModelNotFoundException, UserErrorException, WebserviceException
 
-__all__ = ["Model"]
+__all__ = ["Model", "InferenceConfig"]
 
 # Azure ML v1's local model cache (a deployment's app root holds ``azureml-models/<name>/<version>``).
 MODELS_DIR = os.path.join(os.environ.get("AML_APP_ROOT", ""), "azureml-models")
@@ -408,6 +409,26 @@ class Model:
         except LoomError as error:
             raise WebserviceException._from(error) from error
 
+    # -- deploying ---------------------------------------------------------------------------
+
+    @staticmethod
+    def deploy(workspace, name, models, inference_config=None, deployment_config=None, deployment_target=None,
+               overwrite=False, show_output=False):
+        """Deploy ``models`` as web service ``name`` and return its :class:`~azureml.core.webservice.Webservice`
+        (state ``Transitioning``; call ``service.wait_for_deployment(show_output=True)``).
+
+        On Loom the service is an online endpoint ``name`` with one deployment, ``default``: the
+        ``inference_config``'s source folder is uploaded as a snapshot, its entry script and
+        environment (the ``system`` environment when none is given) run in Loom's Python workers.
+        ``deployment_config`` (``AciWebservice``/``LocalWebservice``/``AksWebservice.deploy_configuration()``,
+        default ACI's) chooses the endpoint's auth (see there); ``deployment_target`` is ignored.
+        Without ``inference_config`` the deployment is no-code (an ONNX model). An existing service
+        ``name`` is an error unless ``overwrite``, which updates it in place (same keys and URI).
+        """
+        from .webservice.webservice import Webservice
+        return Webservice._deploy(workspace, name, models, inference_config, deployment_config, deployment_target,
+                                  overwrite, show_output)
+
     # -- (de)serializing ---------------------------------------------------------------------
 
     def serialize(self):
@@ -429,6 +450,98 @@ class Model:
         if isinstance(doc.get("version"), str) and doc["version"].isdigit():
             doc["version"] = int(doc["version"])
         return Model(workspace, _doc=doc)
+
+
+class InferenceConfig:
+    """How a deployed model is served: ``InferenceConfig(entry_script="score.py",
+    source_directory="src", environment=env)``.
+
+    ``entry_script`` (a path inside ``source_directory`` when that is given, else a file, uploaded
+    alone) defines ``init()`` and ``run(raw_data)``. ``environment``: an
+    :class:`~azureml.core.Environment` (registered at deploy when it has no version yet); without
+    one, ``conda_file`` (a conda specification; its pip and conda packages become an environment of
+    the service's name) or Loom's ``system`` environment. ``runtime``, ``enable_gpu``,
+    ``base_image``, ``base_image_registry``, ``cuda_version`` and ``extra_docker_file_steps`` are
+    accepted as in v1 and not used by Loom (a base image is taken from the environment).
+    """
+
+    def __init__(self, entry_script=None, runtime=None, conda_file=None, extra_docker_file_steps=None,
+                 source_directory=None, enable_gpu=None, description=None, base_image=None,
+                 base_image_registry=None, cuda_version=None, environment=None):
+        self.entry_script = entry_script
+        self.runtime = runtime
+        self.conda_file = conda_file
+        self.extra_docker_file_steps = extra_docker_file_steps
+        self.source_directory = source_directory
+        self.enable_gpu = enable_gpu
+        self.description = description
+        self.base_image = base_image
+        self.base_image_registry = base_image_registry
+        self.cuda_version = cuda_version
+        self.environment = environment
+        self.validate_configuration()
+
+    def __repr__(self):
+        return "InferenceConfig(entry_script=%r, source_directory=%r, environment=%r)" % (
+            self.entry_script, self.source_directory, self.environment)
+
+    def validate_configuration(self):
+        """Check the configuration as v1 does; raises WebserviceException."""
+        if self.environment is not None and self.conda_file:
+            raise WebserviceException("Error, conda_file cannot be used together with environment: set the "
+                                      "packages on the Environment instead.")
+        if self.runtime and str(self.runtime).lower() not in ("python", "spark-py"):
+            raise WebserviceException('Provided runtime not supported. Possible values are "spark-py" and "python".')
+        if not self.entry_script:
+            raise WebserviceException("Error, entry_script is required.")
+        if self.source_directory is not None and not os.path.isdir(self.source_directory):
+            raise WebserviceException("Error, source directory {} does not exist or is not a directory.".format(
+                self.source_directory))
+        script = self._entry_script_file()
+        if not os.path.isfile(script):
+            raise WebserviceException("Error, provided entry_script file {} could not be found.".format(script))
+        if self.conda_file is not None:
+            conda = self.conda_file if self.source_directory is None or os.path.isabs(self.conda_file) \
+                else os.path.join(self.source_directory, self.conda_file)
+            if not os.path.isfile(conda) and not os.path.isfile(self.conda_file):
+                raise WebserviceException("Error, provided conda_file {} could not be found.".format(self.conda_file))
+
+    def _entry_script_file(self):
+        if self.source_directory is None or os.path.isabs(self.entry_script):
+            return self.entry_script
+        return os.path.join(self.source_directory, self.entry_script)
+
+    def serialize(self):
+        """The configuration as a JSON-ready dict (v1's keys)."""
+        env = self.environment
+        return {"entryScript": self.entry_script, "runtime": self.runtime, "condaFile": self.conda_file,
+                "extraDockerfileSteps": self.extra_docker_file_steps, "sourceDirectory": self.source_directory,
+                "enableGpu": self.enable_gpu, "baseImage": self.base_image,
+                "baseImageRegistry": self.base_image_registry, "cudaVersion": self.cuda_version,
+                "description": self.description,
+                "environment": None if env is None else {"name": env.name, "version": env.version}}
+
+    @staticmethod
+    def deserialize(workspace, inference_config_dict):
+        """An InferenceConfig from :meth:`serialize`'s dict (its environment got from ``workspace``)."""
+        d = dict(inference_config_dict)
+        env = None
+        if d.get("environment"):
+            from .environment import Environment
+            env = Environment.get(workspace, d["environment"]["name"], d["environment"].get("version"))
+        config = InferenceConfig.__new__(InferenceConfig)
+        config.entry_script = d.get("entryScript")
+        config.runtime = d.get("runtime")
+        config.conda_file = d.get("condaFile")
+        config.extra_docker_file_steps = d.get("extraDockerfileSteps")
+        config.source_directory = d.get("sourceDirectory")
+        config.enable_gpu = d.get("enableGpu")
+        config.description = d.get("description")
+        config.base_image = d.get("baseImage")
+        config.base_image_registry = d.get("baseImageRegistry")
+        config.cuda_version = d.get("cudaVersion")
+        config.environment = env
+        return config
 
 
 # -- helpers ---------------------------------------------------------------------------------------

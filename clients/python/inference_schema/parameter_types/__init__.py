@@ -1,0 +1,1 @@
+"""Parameter types: how a declared input is converted and described."""

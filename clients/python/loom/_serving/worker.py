@@ -1,0 +1,193 @@
+"""A deployment's worker: imports the entry script, calls ``init()`` once and ``run(raw_data)`` per request.
+
+The host (Loom.Serving) talks to it over its standard input and output. Frames both ways are a 4-byte
+big-endian length and that many bytes. Host frames are raw request bodies, one at a time. Worker frames
+start with their kind:
+
+* 1 ready: JSON ``{"schema": ... or null, "sample": ... or null}`` (from ``inference_schema`` decorators)
+* 2 init failed: UTF-8 traceback; the worker then exits 3
+* 3 response: second byte 0 = JSON, 1 = raw bytes, 2 = text; then the body
+* 4 run raised: UTF-8 ``"ExceptionType: message\\n"`` and the traceback
+
+The protocol keeps the process's original stdin and stdout; the script's prints (``sys.stdout`` and file
+descriptor 1) go to stderr, which the host keeps as the deployment's log. End of input: the worker exits 0.
+Standard library only: numpy and pandas results are converted when those packages are importable.
+"""
+
+import importlib.util
+import json
+import os
+import struct
+import sys
+import traceback
+
+READY = 1
+INIT_FAILED = 2
+RESPONSE = 3
+RUN_RAISED = 4
+
+FORMAT_JSON = 0
+FORMAT_BYTES = 1
+FORMAT_TEXT = 2
+
+_HEADER = struct.Struct(">I")
+INIT_FAILED_EXIT = 3
+
+
+class Channel:
+    """The protocol's two pipes, taken over from fds 0 and 1 so that the script cannot write into them."""
+
+    def __init__(self):
+        self._in = os.fdopen(os.dup(0), "rb", buffering=1 << 16)
+        self._out = os.fdopen(os.dup(1), "wb", buffering=0)
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        os.close(null)
+        os.dup2(2, 1)
+        sys.stdin = open(os.devnull, "r")
+        # fd 1 now is stderr; a fresh line-buffered text stream on it keeps print() ordered with tracebacks.
+        sys.stdout = os.fdopen(1, "w", buffering=1, encoding="utf-8", errors="backslashreplace", closefd=False)
+
+    def read(self):
+        """The next request body, or None at end of input."""
+        header = self._in.read(4)
+        if len(header) < 4:
+            return None
+        (length,) = _HEADER.unpack(header)
+        body = self._in.read(length) if length else b""
+        if len(body) < length:
+            return None
+        return body
+
+    def send(self, kind, payload, fmt=None):
+        prefix = bytes((kind,)) if fmt is None else bytes((kind, fmt))
+        view = memoryview(_HEADER.pack(len(prefix) + len(payload)) + prefix + payload)
+        while view:
+            written = self._out.write(view)
+            view = view[written:]
+
+
+def _load_entry_script(path):
+    """Imports the entry script by path as a module named after its file (``score``), as Azure ML does."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if folder not in sys.path:
+        sys.path.insert(0, folder)
+    name = os.path.splitext(os.path.basename(path))[0]
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError("cannot import the entry script {}".format(path))
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _json_default(value):
+    """Turns what json cannot encode into what it can: numpy arrays and scalars, pandas frames, sets, bytes."""
+    kind = type(value)
+    module = kind.__module__ or ""
+    if module.startswith("numpy"):
+        if hasattr(value, "tolist"):
+            return value.tolist()
+        if hasattr(value, "item"):
+            return value.item()
+    if module.startswith("pandas"):
+        if hasattr(value, "to_dict") and hasattr(value, "columns"):
+            return value.to_dict(orient="records")
+        if hasattr(value, "tolist"):
+            return value.tolist()
+        if hasattr(value, "isoformat"):
+            return value.isoformat()
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    if isinstance(value, (bytes, bytearray)):
+        return value.decode("utf-8", errors="replace")
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    if hasattr(value, "__float__"):
+        return float(value)
+    raise TypeError("Object of type {} is not JSON serializable".format(kind.__name__))
+
+
+def encode_result(result):
+    """The response format and body of what run() returned."""
+    if isinstance(result, (bytes, bytearray, memoryview)):
+        return FORMAT_BYTES, bytes(result)
+    if isinstance(result, str):
+        return FORMAT_TEXT, result.encode("utf-8")
+    return FORMAT_JSON, json.dumps(result, default=_json_default).encode("utf-8")
+
+
+def _schema_of(run):
+    """The inference_schema description of run, or None when it was not decorated."""
+    try:
+        from inference_schema import schema_util
+    except ImportError:
+        return None
+    return schema_util.describe(run)
+
+
+def _error_text(error):
+    message = str(error)
+    head = "{}: {}".format(type(error).__name__, message) if message else type(error).__name__
+    return head + "\n" + "".join(traceback.format_exception(type(error), error, error.__traceback__))
+
+
+def _call_run(run, body, decorated):
+    raw = body.decode("utf-8", errors="replace")
+    if decorated:
+        # As Azure ML's server does for a decorated run: the JSON body's fields are run's keyword arguments.
+        fields = json.loads(raw)
+        if isinstance(fields, dict):
+            return run(**fields)
+    return run(raw)
+
+
+def serve(channel, entry_script):
+    try:
+        module = _load_entry_script(entry_script)
+        init = getattr(module, "init", None)
+        if init is not None:
+            init()
+        run = getattr(module, "run", None)
+        if run is None:
+            raise AttributeError("the entry script {} defines no run(raw_data) function".format(entry_script))
+        described = _schema_of(run)
+    except BaseException as error:  # noqa: B902 - SystemExit from a script's init is an init failure too
+        sys.stdout.flush()
+        channel.send(INIT_FAILED, _error_text(error).encode("utf-8"))
+        return INIT_FAILED_EXIT
+    sys.stdout.flush()
+    ready = {"schema": None, "sample": None}
+    if described is not None:
+        ready = {"schema": described["schema"], "sample": described["sample"]}
+    channel.send(READY, json.dumps(ready, default=_json_default).encode("utf-8"))
+    decorated = described is not None and described.get("inputs")
+
+    while True:
+        body = channel.read()
+        if body is None:
+            return 0
+        try:
+            fmt, payload = encode_result(_call_run(run, body, decorated))
+        except (Exception, SystemExit) as error:  # noqa: BLE001 - every error of run() goes back to the caller
+            sys.stdout.flush()
+            channel.send(RUN_RAISED, _error_text(error).encode("utf-8"))
+            continue
+        sys.stdout.flush()
+        channel.send(RESPONSE, payload, fmt)
+
+
+def main():
+    channel = Channel()
+    entry_script = os.environ.get("LOOM_ENTRY_SCRIPT") or (sys.argv[1] if len(sys.argv) > 1 else "")
+    if not entry_script:
+        channel.send(INIT_FAILED, b"LOOM_ENTRY_SCRIPT is not set: the worker has no entry script to import")
+        return INIT_FAILED_EXIT
+    return serve(channel, entry_script)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,13 @@
+namespace Loom.Serving.Workers;
+
+/// <summary>What a worker did with one request.</summary>
+internal enum ReplyKind
+{
+    Ok,
+    RunRaised,
+    Crashed,
+    TimedOut,
+}
+
+/// <summary>A worker's answer: the body and its format (for <see cref="ReplyKind.Ok"/>) or the error text.</summary>
+internal readonly record struct WorkerReply(ReplyKind Kind, byte Format, byte[] Body, string? Error);

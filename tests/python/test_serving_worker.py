@@ -1,0 +1,186 @@
+"""The serving worker (loom._serving.worker) and the bundled inference_schema decorators, without a server:
+the worker is started as the host starts it and driven over its pipes with the host's framing."""
+
+import json
+import os
+import struct
+import subprocess
+import sys
+import tempfile
+import textwrap
+import unittest
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CLIENT_DIR = os.path.join(REPO, "clients", "python")
+if CLIENT_DIR not in sys.path:
+    sys.path.insert(0, CLIENT_DIR)
+
+from inference_schema import schema_util  # noqa: E402
+from inference_schema.parameter_types.pandas_parameter_type import PandasParameterType  # noqa: E402
+from inference_schema.parameter_types.standard_py_parameter_type import StandardPythonParameterType  # noqa: E402
+from inference_schema.schema_decorators import input_schema, output_schema  # noqa: E402
+from loom._serving import worker  # noqa: E402
+
+TIMEOUT = 60
+
+
+class Worker:
+    """A worker process on a script, with the host's side of the protocol."""
+
+    def __init__(self, script, folder):
+        path = os.path.join(folder, "score.py")
+        with open(path, "w") as handle:
+            handle.write(textwrap.dedent(script))
+        env = dict(os.environ, PYTHONPATH=CLIENT_DIR, LOOM_ENTRY_SCRIPT=path, PYTHONUNBUFFERED="1")
+        self.process = subprocess.Popen([sys.executable, "-u", "-m", "loom._serving.worker"], cwd=folder, env=env,
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+    def frame(self):
+        header = self.process.stdout.read(4)
+        if len(header) < 4:
+            return None
+        (length,) = struct.unpack(">I", header)
+        return self.process.stdout.read(length)
+
+    def score(self, body):
+        data = body.encode("utf-8") if isinstance(body, str) else body
+        self.process.stdin.write(struct.pack(">I", len(data)) + data)
+        self.process.stdin.flush()
+        return self.frame()
+
+    def close(self):
+        self.process.stdin.close()
+        code = self.process.wait(TIMEOUT)
+        errors = self.process.stderr.read().decode("utf-8")
+        self.process.stdout.close()
+        self.process.stderr.close()
+        return code, errors
+
+
+class WorkerProtocolTests(unittest.TestCase):
+    def setUp(self):
+        self.folder = tempfile.mkdtemp(prefix="loom-worker-")
+
+    def start(self, script):
+        started = Worker(script, self.folder)
+        self.addCleanup(lambda: started.process.poll() is None and started.process.kill())
+        return started
+
+    def test_ready_then_responses_errors_and_prints_on_stderr(self):
+        started = self.start("""
+            import json
+            def init():
+                print("init output")
+            def run(raw_data):
+                print("run got", raw_data)
+                if raw_data == "raise":
+                    raise KeyError("missing")
+                if raw_data == "bytes":
+                    return b"\\x00raw"
+                if raw_data == "text":
+                    return "text"
+                return {"echo": json.loads(raw_data), "unicode": "é"}
+            """)
+        ready = started.frame()
+        self.assertEqual(worker.READY, ready[0])
+        self.assertEqual({"schema": None, "sample": None}, json.loads(ready[1:]))
+
+        ok = started.score('{"a": 1}')
+        self.assertEqual(bytes((worker.RESPONSE, worker.FORMAT_JSON)), ok[:2])
+        self.assertEqual({"echo": {"a": 1}, "unicode": "é"}, json.loads(ok[2:].decode("utf-8")))
+        self.assertEqual(bytes((worker.RESPONSE, worker.FORMAT_BYTES)) + b"\x00raw", started.score("bytes"))
+        self.assertEqual(bytes((worker.RESPONSE, worker.FORMAT_TEXT)) + b"text", started.score("text"))
+
+        raised = started.score("raise")
+        self.assertEqual(worker.RUN_RAISED, raised[0])
+        text = raised[1:].decode("utf-8")
+        self.assertTrue(text.startswith("KeyError: 'missing'\nTraceback (most recent call last):"), text)
+        # The worker keeps serving after run() raised.
+        self.assertEqual(worker.RESPONSE, started.score("{}")[0])
+
+        code, errors = started.close()
+        self.assertEqual(0, code)
+        self.assertIn("init output", errors)
+        self.assertIn("run got raise", errors)
+
+    def test_init_failure_sends_the_traceback_and_exits_3(self):
+        started = self.start("""
+            def init():
+                raise RuntimeError("no model")
+            def run(raw_data):
+                return raw_data
+            """)
+        failed = started.frame()
+        self.assertEqual(worker.INIT_FAILED, failed[0])
+        self.assertIn("RuntimeError: no model", failed[1:].decode("utf-8"))
+        self.assertIn("in init", failed[1:].decode("utf-8"))
+        self.assertEqual(worker.INIT_FAILED_EXIT, started.close()[0])
+
+    def test_numpy_results_become_lists_and_numbers(self):
+        started = self.start("""
+            import numpy as np
+            def init():
+                pass
+            def run(raw_data):
+                return {"array": np.arange(3), "scalar": np.float32(1.5), "matrix": np.eye(2, dtype=np.int64)}
+            """)
+        self.assertEqual(worker.READY, started.frame()[0])
+        reply = started.score("x")
+        self.assertEqual({"array": [0, 1, 2], "scalar": 1.5, "matrix": [[1, 0], [0, 1]]}, json.loads(reply[2:]))
+        started.close()
+
+
+class DecoratorTests(unittest.TestCase):
+    def test_standard_types_describe_and_pass_values(self):
+        @input_schema("payload", StandardPythonParameterType({"name": "a", "count": 1, "ratio": 0.5, "ok": True}))
+        @output_schema(StandardPythonParameterType(["x"]))
+        def run(payload):
+            return [payload["name"]] * payload["count"]
+
+        described = schema_util.describe(run)
+        self.assertEqual({"payload": {"name": "a", "count": 1, "ratio": 0.5, "ok": True}}, described["sample"])
+        properties = described["schema"]["input"]["properties"]["payload"]["properties"]
+        self.assertEqual({"type": "integer", "format": "int64"}, properties["count"])
+        self.assertEqual({"type": "number", "format": "double"}, properties["ratio"])
+        self.assertEqual({"type": "boolean"}, properties["ok"])
+        self.assertEqual("array", described["schema"]["output"]["type"])
+        self.assertEqual(["b", "b"], run(payload={"name": "b", "count": 2}))
+        self.assertEqual(["c"], run({"name": "c", "count": 1}))
+
+    def test_numpy_input_is_converted_and_shape_checked(self):
+        import numpy as np
+        from inference_schema.parameter_types.numpy_parameter_type import NumpyParameterType
+
+        @input_schema("data", NumpyParameterType(np.array([[1.0, 2.0]])))
+        def run(data):
+            return data
+
+        converted = run(data=[[3, 4], [5, 6]])
+        self.assertIsInstance(converted, np.ndarray)
+        self.assertEqual(np.float64, converted.dtype)
+        with self.assertRaises(ValueError):
+            run(data=[[1, 2, 3]])
+        schema = schema_util.get_input_schema(run)["properties"]["data"]
+        self.assertEqual("numpy.ndarray", schema["format"])
+        self.assertEqual({"type": "number", "format": "double"}, schema["items"]["items"])
+
+    def test_pandas_type_without_pandas_passes_records_through(self):
+        records = [{"a": 1, "b": "x"}]
+        kind = PandasParameterType(records)
+        self.assertEqual("pandas.DataFrame:records", kind.input_to_swagger()["format"])
+        try:
+            import pandas  # noqa: F401
+        except ImportError:
+            self.assertEqual(records, kind.deserialize_input(records))
+        else:
+            self.assertEqual(["a", "b"], list(kind.deserialize_input(records).columns))
+
+    def test_a_param_name_not_in_the_function_is_refused(self):
+        with self.assertRaises(ValueError):
+            @input_schema("data", StandardPythonParameterType(1))
+            def run(other):
+                return other
+
+
+if __name__ == "__main__":
+    unittest.main()
