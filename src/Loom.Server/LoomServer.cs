@@ -10,6 +10,7 @@ using Loom.Core.Serving;
 using Loom.Core.Snapshots;
 using Loom.Core.Tracking;
 using Loom.Core.Workspaces;
+using Loom.Serving;
 using Loom.Store;
 using Loom.Store.Postgres;
 using Loom.Store.Sqlite;
@@ -112,7 +113,7 @@ public static class LoomServer
         });
         services.AddSingleton(SecretBox.ForDataFolder(options.DataDirectory));
         services.AddServing();
-        // The deployment host (IDeploymentHost: Python worker pools, ONNX sessions) registers itself here with its own extension.
+        services.AddDeploymentHost(options.DataDirectory, o => o.Python = options.AgentPython);
         configureServices?.Invoke(services);
 
         var app = builder.Build();

@@ -21,9 +21,6 @@ public sealed class DeploymentRollouts(IEndpointStore store, DeploymentPlanner p
     private readonly ConcurrentDictionary<Key, string> _started = new();
     private readonly CancellationTokenSource _stopping = new();
 
-    /// <summary>Whether a deployment host is registered; without one every proof fails.</summary>
-    public bool HasHost => host is not null;
-
     /// <summary>Proves a new generation in the background, cancelling a rollout of the same deployment still under way.</summary>
     public void Start(DeploymentPlan plan) => Enqueue(plan, restart: false, cancelPrevious: true);
 
@@ -75,11 +72,18 @@ public sealed class DeploymentRollouts(IEndpointStore store, DeploymentPlanner p
 
     private async Task RestartAsync(CancellationToken cancellationToken)
     {
-        try
+        IReadOnlyList<WorkspaceDeployment> live;
+        try { live = await store.ListLiveAsync(cancellationToken); }
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            var live = await store.ListLiveAsync(cancellationToken);
-            if (live.Count > 0) ServingLog.Restarting(logger, live.Count);
-            foreach (var (workspaceId, workspaceName, deployment) in live)
+            ServingLog.RestartFailed(logger, e);
+            return;
+        }
+        if (live.Count > 0) ServingLog.Restarting(logger, live.Count);
+        foreach (var (_, workspaceName, deployment) in live)
+        {
+            // One deployment that cannot start (its workspace deleted meanwhile, a store hiccup) does not keep the others down.
+            try
             {
                 var workspace = await workspaces.ResolveAsync(workspaceName, cancellationToken);
                 if (deployment.ServingSpec is { } serving && deployment.ServingGeneration is { } generation)
@@ -87,10 +91,10 @@ public sealed class DeploymentRollouts(IEndpointStore store, DeploymentPlanner p
                 if (deployment.State == DeploymentStates.Updating)
                     await TryEnqueueAsync(workspace, deployment, deployment.Generation, deployment.Spec, restart: false, cancellationToken);
             }
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            ServingLog.RestartFailed(logger, e);
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                ServingLog.RestartFailed(logger, e);
+            }
         }
     }
 

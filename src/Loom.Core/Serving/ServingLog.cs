@@ -35,7 +35,7 @@ internal static partial class ServingLog
     [LoggerMessage(EventId = 1115, Level = LogLevel.Information, Message = "Restarting {Count} deployments")]
     public static partial void Restarting(ILogger logger, int count);
 
-    [LoggerMessage(EventId = 1116, Level = LogLevel.Warning, Message = "Restarting deployments failed; those not started stay down until the next start or update")]
+    [LoggerMessage(EventId = 1116, Level = LogLevel.Warning, Message = "Restarting a deployment failed; it stays down until the next start or update")]
     public static partial void RestartFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 1117, Level = LogLevel.Information, Message = "Deployment {Workspace}/{Endpoint}/{Deployment} is gone from the store; stopped")]

@@ -166,6 +166,9 @@ public abstract class EndpointApiTests : ServingApiTestBase
         var problem = await HttpAssert.Problem(HttpStatusCode.Conflict, ErrorCodes.WorkspaceNotEmpty, await Http.DeleteAsync(Other));
         Assert.Contains("1 endpoints", problem.Detail);
         await HttpAssert.Status(HttpStatusCode.NoContent, await Http.DeleteAsync($"{Other}?force=true"));
+        // Its deployment, gone from the store, is stopped by the server's next check.
+        while (!Host.Stopped.Contains("e/d") && DateTime.UtcNow < deadline.AddSeconds(30)) await Task.Delay(20);
+        Assert.Contains("e/d", Host.Stopped);
         await HttpAssert.Status(HttpStatusCode.Created, await Post("/api/v1/workspaces", new { name = "other" }));
         Assert.Empty((await Get<ListResult<EndpointDto>>($"{Other}/endpoints")).Value);
         var db = Server.Services.GetRequiredService<LoomDatabase>();

@@ -52,7 +52,7 @@ public sealed class ServingTestServer : IAsyncDisposable
         {
             DataDirectory = _data.Path, Urls = "http://127.0.0.1:0", Database = _database, Banner = false,
             AgentCommand = ["dotnet", CliProcess.Dll], AgentPython = "/usr/bin/python3",
-            Settings = settings ?? new Dictionary<string, string?> { ["Endpoints:TelemetryFlushMilliseconds"] = "50" },
+            Settings = settings ?? new Dictionary<string, string?> { ["Endpoints:TelemetryFlushMilliseconds"] = "50", ["Endpoints:ReconcileSeconds"] = "0.2" },
         };
         _server = await LoomServer.StartAsync(options, services =>
         {
