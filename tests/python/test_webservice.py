@@ -100,9 +100,12 @@ class WebserviceTestCase(loomtest.ServerTestCase):
         self.temp = tempfile.mkdtemp(prefix="loom-ws-test-")
         self.addCleanup(shutil.rmtree, self.temp, True)
 
+    def register(self, path, name):
+        with contextlib.redirect_stdout(io.StringIO()):      # v1 prints "Registering model ..."
+            return Model.register(self.ws, model_path=path, model_name=name)
+
     def register_plain(self, name=None):
-        return Model.register(self.ws, model_path=train("train_plain.py", "model.json"),
-                              model_name=name or unique("iris-plain"))
+        return self.register(train("train_plain.py", "model.json"), name or unique("iris-plain"))
 
     def cleanup_service(self, name):
         def delete():
@@ -190,8 +193,7 @@ class V1FlowTest(WebserviceTestCase):
             weights = json.load(handle)
         weights["weights"] = [[0.0] * 4 for _ in weights["weights"]]
         weights["bias"] = [0.0, 0.0, 1.0]
-        model2 = Model.register(self.ws, model_path=write(folder, "model.json", json.dumps(weights)),
-                                model_name=model.name)
+        model2 = self.register(write(folder, "model.json", json.dumps(weights)), model.name)
         self.assertEqual(2, model2.version)
         service.update(models=[model2])
         self.assertIn(service.state, ("Transitioning", "Healthy"))
@@ -219,8 +221,8 @@ class V1FlowTest(WebserviceTestCase):
             cwd=self.temp, env=self.server.env(), timeout=DEPLOY_TIMEOUT + 60,
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.assertEqual(0, done.returncode, done.stdout)
-        expected = plain_predictions(train("train_plain.py", "model.json"),
-                                     json.load(open(os.path.join(IRIS, "sample-request.json")))["data"])
+        with open(os.path.join(IRIS, "sample-request.json"), encoding="utf-8") as handle:
+            expected = plain_predictions(train("train_plain.py", "model.json"), json.load(handle)["data"])
         self.assertIn("Predictions: %s" % expected, done.stdout)
         self.assertIn('ACI service creation operation finished, operation "Succeeded"', done.stdout)
         self.assertIn("State: Healthy", done.stdout)
@@ -245,6 +247,71 @@ class V1FlowTest(WebserviceTestCase):
                          replaced.run(json.dumps({"data": ROWS[:2]})))
 
 
+class DeployOptionsTest(WebserviceTestCase):
+    def test_aks_configuration_sizes_the_deployment(self):
+        model = self.register_plain()
+        name = unique("iris-aks")
+        config = AksWebservice.deploy_configuration(autoscale_min_replicas=1, autoscale_max_replicas=2,
+                                                    scoring_timeout_ms=5000, cpu_cores=2, memory_gb=4)
+        service = self.deploy(name, [model], "score_plain.py", IRIS, config)
+        self.assertIsInstance(service, AksWebservice)
+        self.wait(service)
+        deployment = self.client.get_deployment(name, "default")
+        self.assertEqual((1, 2, 5000), (deployment["minReplicas"], deployment["maxReplicas"],
+                                        deployment["requestTimeoutMs"]))
+        tags = self.client.get_endpoint(name)["tags"]
+        self.assertEqual(("AKS", "2", "4"), (tags["azureml.computeType"], tags["azureml.cpuCores"],
+                                             tags["azureml.memoryGb"]))
+        self.assertEqual(({}, "key"), (service.tags, self.client.get_endpoint(name)["authMode"]))
+        self.assertEqual(3, len(service.run(json.dumps({"data": ROWS[:3]}))))
+
+    def test_conda_file_without_environment(self):
+        """v1's older form: an entry script alone (no source_directory) and a conda file."""
+        model = self.register_plain()
+        folder = os.path.join(self.temp, "conda")
+        script = write(folder, "score.py", "import json\ndef init():\n    pass\n"
+                       "def run(raw_data):\n    return {'rows': len(json.loads(raw_data)['data'])}\n")
+        write(folder, "myenv.yml", "name: project_environment\ndependencies:\n  - python=3.8\n  - pip:\n"
+              "    - azureml-defaults\n")
+        write(folder, "unrelated.txt", "not uploaded")
+        name = unique("conda")
+        self.cleanup_service(name)
+        config = InferenceConfig(entry_script=script, runtime="python", conda_file=os.path.join(folder, "myenv.yml"))
+        with contextlib.redirect_stdout(io.StringIO()):
+            service = Model.deploy(self.ws, name, [model], config, AciWebservice.deploy_configuration())
+        self.wait(service)
+        self.assertEqual({"rows": 2}, service.run(json.dumps({"data": ROWS[:2]})))
+        deployment = self.client.get_deployment(name, "default")
+        self.assertEqual(("score.py", name + "-env:1"), (deployment["entryScript"], deployment["environment"]))
+        self.assertEqual(["score.py"], [e["path"] for e in loom.snapshot.get(deployment["snapshotId"])["entries"]])
+
+    def test_update_inference_config(self):
+        model = self.register_plain()
+        first = os.path.join(self.temp, "v1")
+        write(first, "score.py", "def init():\n    pass\ndef run(raw_data):\n    return 'first'\n")
+        second = os.path.join(self.temp, "v2")
+        write(second, "main.py", "def init():\n    pass\ndef run(raw_data):\n    return {'second': raw_data}\n")
+        name = unique("upd")
+        service = self.deploy(name, [model], "score.py", first, LocalWebservice.deploy_configuration())
+        self.wait(service)
+        self.assertEqual("first", service.run("{}"))
+        service.update(inference_config=InferenceConfig(entry_script="main.py", source_directory=second),
+                       wait=True)
+        self.assertEqual(("Healthy", "main.py"), (service.state, service.entry_script))
+        self.assertEqual({"second": '{"x": 1}'}, service.run('{"x": 1}'))
+        self.assertEqual(2, self.client.get_deployment(name, "default")["generation"])
+
+    def test_failed_create_leaves_no_endpoint(self):
+        name = unique("nomodel")
+        self.cleanup_service(name)
+        inference_config = InferenceConfig(entry_script="score_plain.py", source_directory=IRIS)
+        with self.assertRaises(WebserviceException) as failed, contextlib.redirect_stdout(io.StringIO()):
+            Model.deploy(self.ws, name, ["no-such-model-%s:1" % uuid.uuid4().hex[:6]], inference_config)
+        self.assertIn(failed.exception.status_code, (400, 404))
+        with self.assertRaises(loom.NotFoundError):
+            self.client.get_endpoint(name)
+
+
 class SklearnTest(WebserviceTestCase):
     def test_score_py_in_sklearn_environment(self):
         """samples/iris/score.py (inference_schema decorators, numpy) on train.py's pickled model, in a
@@ -261,7 +328,7 @@ class SklearnTest(WebserviceTestCase):
         env.register(self.ws)
         self.assertEqual(["scikit-learn", "numpy"], Environment.get(self.ws, env.name).python.conda_dependencies.pip_packages)
 
-        model = Model.register(self.ws, model_path=model_file, model_name=unique("iris"))
+        model = self.register(model_file, unique("iris"))
         name = unique("iris-sk")
         service = self.deploy(name, [model], "score.py", IRIS, AciWebservice.deploy_configuration(auth_enabled=True),
                               environment=env.name)

@@ -636,7 +636,8 @@ class Client:
         ``data``: bytes or str sent as they are, anything else serialized as JSON. ``key``: sent as
         ``Authorization: Bearer <key>``; without one, the endpoint's primary key (``key`` mode) or
         this client's token (``token`` mode) is used. ``deployment`` pins a deployment
-        (``azureml-model-deployment`` header). Errors are LoomErrors: 401 UnauthorizedError, 400
+        (``azureml-model-deployment`` header). ``timeout``: seconds to wait for the answer (default
+90, beyond the server's default request timeout of 60). Errors are LoomErrors: 401 UnauthorizedError, 400
         ``invalid_request``, 502 ``scoring_error``/``worker_crashed``, 503 ``overloaded``/
         ``deployment_not_ready``, 504 ``scoring_timeout``."""
         if key is None:
@@ -647,7 +648,7 @@ class Client:
         else:
             uri = self.scoring_uri(endpoint, workspace)
         response = score(uri, data, key=key, deployment=deployment, content_type=content_type,
-                         timeout=timeout or self.http.timeout)
+                         timeout=timeout or max(self.http.timeout, 90.0))
         return decode_score(response)
 
 

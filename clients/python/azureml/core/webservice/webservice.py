@@ -361,8 +361,7 @@ class Webservice:
         for attempt in (0, 1):
             credential = self._credential(refresh=attempt == 1)
             try:
-                response = _client.score(self.scoring_uri, input_data, key=credential,
-                                         timeout=self._client.http.timeout)
+                response = _client.score(self.scoring_uri, input_data, key=credential, timeout=self._run_timeout())
                 break
             except UnauthorizedError as error:   # keys changed since they were read: read them again once
                 if attempt == 1:
@@ -376,6 +375,12 @@ class Webservice:
             except UnicodeDecodeError:
                 return value
         return value
+
+    def _run_timeout(self):
+        """Seconds to wait for an answer: longer than the deployment's own request timeout, so that
+        its 504 ``scoring_timeout`` arrives rather than a socket timeout."""
+        limit_ms = (self.deployment or {}).get("requestTimeoutMs") or 60000
+        return max(self._client.http.timeout, limit_ms / 1000.0 + 30.0)
 
     def _credential(self, refresh=False):
         if self.token_auth_enabled:
