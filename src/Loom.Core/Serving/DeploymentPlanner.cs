@@ -27,7 +27,11 @@ public sealed class DeploymentPlanner(IModelStore models, EnvironmentService env
             var (name, version) = EndpointRules.ModelReference(reference);
             var model = await models.GetAsync(workspace.Id, name, version, cancellationToken)
                 ?? throw LoomException.NotFound(ErrorCodes.ModelNotFound, "Model", version is null ? name : $"{name}:{version}");
-            resolved.Add($"{model.Name}:{model.Version}");
+            var id = $"{model.Name}:{model.Version}";
+            // Checked once resolved: 'iris' and 'iris:3' may name the same version.
+            if (resolved.Contains(id))
+                throw new LoomException(ErrorCodes.InvalidDeployment, $"Model {id} is named twice; a deployment holds each model version once.");
+            resolved.Add(id);
             files.AddRange(SnapshotManifest.Parse(model.Manifest));
         }
         var (environmentName, environmentVersion) = EndpointRules.EnvironmentReference(requested.Environment);

@@ -34,9 +34,11 @@ public sealed class DeploymentRollouts(IEndpointStore store, DeploymentPlanner p
             // Cancelled under the lock: a rollout still listed has not disposed its token yet.
             if (_rollouts.Remove(key, out rollout)) rollout.Cancel.Cancel();
         }
-        if (rollout is not null) await rollout.Task.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (rollout is not null) await rollout.Task.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        // The stop itself finishes even when the caller gives up (its row is gone by now): half-stopped, the deployment's
+        // workers would run on with nothing left to stop them. Only then is it forgotten.
+        if (host is not null) await host.StopAsync(workspaceId, endpoint, deployment, CancellationToken.None);
         _started.TryRemove(key, out _);
-        if (host is not null) await host.StopAsync(workspaceId, endpoint, deployment, cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -27,6 +27,9 @@ public sealed class EndpointOptions
     /// <summary>The largest scoring request body. Default: 32 MiB.</summary>
     public int MaxRequestBytes { get; set; } = 32 * 1024 * 1024;
 
-    /// <summary>Telemetry rows a metrics query reads at most (the newest of its window). Default: 2,000,000.</summary>
-    public int MetricsMaxRows { get; set; } = 2_000_000;
+    /// <summary>
+    /// Telemetry rows a metrics query reads at most (the newest of its window), which bounds its memory (~40 bytes a row).
+    /// Default: 500,000.
+    /// </summary>
+    public int MetricsMaxRows { get; set; } = 500_000;
 }
