@@ -12,7 +12,7 @@ if (args.Length > 0 && args[0] == "--serve")
 
 // The in-process servers log warnings only: a line per created run would slow them and bury the table.
 Environment.SetEnvironmentVariable("Logging__LogLevel__Default", "Warning");
-var settings = BenchSettings.FromArgs(args.Where(a => a != "submission").ToArray());
+var settings = BenchSettings.FromArgs(args.Where(a => a is not ("submission" or "serving")).ToArray());
 var root = RepositoryRoot();
 var table = new ResultTable();
 if (args.Contains("submission"))
@@ -21,6 +21,16 @@ if (args.Contains("submission"))
     using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(20));
     await SubmissionBenchmark.RunAsync(settings, table, limit.Token);
     table.Print($"Loom run submission benchmark ({(settings.Quick ? "--quick" : "full")}), {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+    return 0;
+}
+if (args.Contains("serving"))
+{
+    // The online scoring benchmark against Flask + gunicorn: its own table.
+    var loadAverage = File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ')[..3]) : "?";
+    using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(20));
+    await ServingBenchmark.RunAsync(settings, table, root, limit.Token);
+    table.Print($"Loom online scoring benchmark ({(settings.Quick ? "--quick" : "full")}), {Environment.ProcessorCount} cores, "
+        + $"{ServingBenchmark.Workers} Python workers per server, load {loadAverage} at start, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
     return 0;
 }
 using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(settings.Quick ? 10 : 30));

@@ -51,6 +51,31 @@ public sealed class PostgresBulkWriter : IBulkWriter
         await copy.CompleteAsync(cancellationToken);
     }
 
+    public async Task InsertEndpointRequestsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Core.Serving.EndpointRequestRecord> rows,
+        CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0) return;
+        await using var copy = await ((NpgsqlConnection)connection).BeginBinaryImportAsync(
+            "COPY endpoint_requests (workspace_id, endpoint_id, deployment, time_ms, latency_ms, status, request_bytes, response_bytes, error) " +
+            "FROM STDIN (FORMAT BINARY)", cancellationToken);
+        foreach (var r in rows)
+        {
+            await copy.StartRowAsync(cancellationToken);
+            await copy.WriteAsync(r.WorkspaceId, NpgsqlDbType.Bigint, cancellationToken);
+            await copy.WriteAsync(r.EndpointId, NpgsqlDbType.Bigint, cancellationToken);
+            if (r.Deployment is null) await copy.WriteNullAsync(cancellationToken);
+            else await copy.WriteAsync(r.Deployment, NpgsqlDbType.Text, cancellationToken);
+            await copy.WriteAsync(r.TimeMs, NpgsqlDbType.Bigint, cancellationToken);
+            await copy.WriteAsync(r.LatencyMs, NpgsqlDbType.Double, cancellationToken);
+            await copy.WriteAsync(r.Status, NpgsqlDbType.Integer, cancellationToken);
+            await copy.WriteAsync(r.RequestBytes, NpgsqlDbType.Bigint, cancellationToken);
+            await copy.WriteAsync(r.ResponseBytes, NpgsqlDbType.Bigint, cancellationToken);
+            if (r.Error is null) await copy.WriteNullAsync(cancellationToken);
+            else await copy.WriteAsync(r.Error, NpgsqlDbType.Text, cancellationToken);
+        }
+        await copy.CompleteAsync(cancellationToken);
+    }
+
     // NaN is stored as NULL on both providers so that filters treat it as missing.
     private static Task WriteNullableAsync(NpgsqlBinaryImporter copy, double value, CancellationToken cancellationToken) =>
         double.IsNaN(value) ? copy.WriteNullAsync(cancellationToken) : copy.WriteAsync(value, NpgsqlDbType.Double, cancellationToken);

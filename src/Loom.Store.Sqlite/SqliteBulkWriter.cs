@@ -46,4 +46,25 @@ public sealed class SqliteBulkWriter : IBulkWriter
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }
+
+    public async Task InsertEndpointRequestsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Core.Serving.EndpointRequestRecord> rows,
+        CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0) return;
+        await using var command = (SqliteCommand)connection.CreateCommand();
+        command.Transaction = (SqliteTransaction)transaction;
+        command.CommandText = "INSERT INTO endpoint_requests (workspace_id, endpoint_id, deployment, time_ms, latency_ms, status, request_bytes, " +
+            "response_bytes, error) VALUES ($w, $e, $d, $t, $l, $s, $q, $a, $x)";
+        var p = new[] { "$w", "$e", "$d", "$t", "$l", "$s", "$q", "$a", "$x" }.Select(name => command.Parameters.Add(name, SqliteType.Integer)).ToArray();
+        p[2].SqliteType = p[8].SqliteType = SqliteType.Text;
+        p[4].SqliteType = SqliteType.Real;
+        command.Prepare();
+        foreach (var r in rows)
+        {
+            p[0].Value = r.WorkspaceId; p[1].Value = r.EndpointId; p[2].Value = (object?)r.Deployment ?? DBNull.Value; p[3].Value = r.TimeMs;
+            p[4].Value = r.LatencyMs; p[5].Value = r.Status; p[6].Value = r.RequestBytes; p[7].Value = r.ResponseBytes;
+            p[8].Value = (object?)r.Error ?? DBNull.Value;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
 }

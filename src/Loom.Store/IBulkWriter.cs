@@ -14,4 +14,8 @@ public interface IBulkWriter
 {
     Task InsertBlocksAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<BlockRow> rows, CancellationToken cancellationToken);
     Task InsertRowValuesAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<RowValueRow> rows, CancellationToken cancellationToken);
+
+    /// <summary>Endpoint request telemetry: thousands a second under load, so it takes the bulk path too.</summary>
+    Task InsertEndpointRequestsAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<Core.Serving.EndpointRequestRecord> rows,
+        CancellationToken cancellationToken);
 }

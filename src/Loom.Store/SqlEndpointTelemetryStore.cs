@@ -1,42 +1,16 @@
-using System.Collections.Concurrent;
-using System.Text;
-using Dapper;
 using Loom.Core.Serving;
 
 namespace Loom.Store;
 
-/// <summary>
-/// Endpoint request telemetry. A batch is one transaction of multi-row INSERTs (100 rows a statement), which both providers take in
-/// one round trip per statement; the providers' COPY paths are kept for metric blocks.
-/// </summary>
+/// <summary>Endpoint request telemetry: a batch is one transaction through the provider's bulk path (prepared inserts, binary COPY).</summary>
 public sealed class SqlEndpointTelemetryStore(LoomDatabase db) : IEndpointTelemetryStore
 {
-    private const int RowsPerStatement = 100;
     private const string Columns = "workspace_id, endpoint_id, deployment, time_ms, latency_ms, status, request_bytes, response_bytes, error";
-    private readonly ConcurrentDictionary<int, string> _statements = new();
 
     public Task InsertAsync(IReadOnlyList<EndpointRequestRecord> rows, CancellationToken cancellationToken) =>
         db.WriteAsync(async (c, t) =>
         {
-            for (var start = 0; start < rows.Count; start += RowsPerStatement)
-            {
-                var count = Math.Min(RowsPerStatement, rows.Count - start);
-                var parameters = new DynamicParameters();
-                for (var i = 0; i < count; i++)
-                {
-                    var r = rows[start + i];
-                    parameters.Add($"w{i}", r.WorkspaceId);
-                    parameters.Add($"e{i}", r.EndpointId);
-                    parameters.Add($"d{i}", r.Deployment);
-                    parameters.Add($"t{i}", r.TimeMs);
-                    parameters.Add($"l{i}", r.LatencyMs);
-                    parameters.Add($"s{i}", r.Status);
-                    parameters.Add($"q{i}", r.RequestBytes);
-                    parameters.Add($"a{i}", r.ResponseBytes);
-                    parameters.Add($"x{i}", r.Error);
-                }
-                await c.Execute(t, _statements.GetOrAdd(count, InsertStatement), parameters, cancellationToken);
-            }
+            await db.Bulk.InsertEndpointRequestsAsync(c, t, rows, cancellationToken);
             return 0;
         }, cancellationToken);
 
@@ -62,14 +36,6 @@ public sealed class SqlEndpointTelemetryStore(LoomDatabase db) : IEndpointTeleme
 
     public Task<int> PruneAsync(long beforeMs, CancellationToken cancellationToken) =>
         db.WriteAsync((c, t) => c.Execute(t, "DELETE FROM endpoint_requests WHERE time_ms < @beforeMs", new { beforeMs }, cancellationToken), cancellationToken);
-
-    private static string InsertStatement(int count)
-    {
-        var sql = new StringBuilder($"INSERT INTO endpoint_requests ({Columns}) VALUES ");
-        for (var i = 0; i < count; i++)
-            sql.Append(i == 0 ? "" : ", ").Append($"(@w{i}, @e{i}, @d{i}, @t{i}, @l{i}, @s{i}, @q{i}, @a{i}, @x{i})");
-        return sql.ToString();
-    }
 
     private sealed class SampleRow
     {
