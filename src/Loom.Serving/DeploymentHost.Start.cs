@@ -12,10 +12,17 @@ public sealed partial class DeploymentHost
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
         var key = new DeploymentKey(plan.WorkspaceId, plan.Endpoint, plan.Deployment);
-        var slot = slots.GetOrAdd(key, k => new DeploymentSlot(k, options.LogLines));
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopping.Token);
         var ct = linked.Token;
-        await slot.Updates.WaitAsync(ct);
+        DeploymentSlot slot;
+        while (true)
+        {
+            slot = slots.GetOrAdd(key, k => new DeploymentSlot(k, options.LogLines));
+            await slot.Updates.WaitAsync(ct);
+            if (!slot.Removed) break;
+            // Stopped (and taken out) while this start waited: the next turn makes a fresh slot.
+            slot.Updates.Release();
+        }
         try
         {
             slot.Write($"loom: preparing generation {plan.Generation}");
@@ -42,7 +49,8 @@ public sealed partial class DeploymentHost
             {
                 if (generation is WorkerPool pool)
                 {
-                    (proof, var schema) = await pool.ProveAsync(ct);
+                    var servingReplicas = slot.Serving is WorkerPool serving ? serving.ReplicaCount : 0;
+                    (proof, var schema) = await pool.ProveAsync(servingReplicas, ct);
                     swagger = SwaggerDocument.Build(plan.Endpoint, plan.Deployment, schema);
                 }
                 else
@@ -117,7 +125,7 @@ public sealed partial class DeploymentHost
         CancellationToken cancellationToken)
     {
         await GenerationFolder.PrepareAsync(plan, folder, blobs, cancellationToken);
-        if (plan.EntryScript is null) return LoadOnnx(plan, folder);
+        if (plan.EntryScript is null) return LoadOnnx(plan, folder, options.MaxTensorElements);
 
         var source = GenerationFolder.Source(folder);
         string entry;
@@ -147,13 +155,14 @@ public sealed partial class DeploymentHost
                 e.Message, null));
         }
         lines.Flush();
-        var launch = new WorkerLaunch(environment.Python, source, WorkerEnvironment(plan, environment, folder, entry, bundled), options.StopGrace);
+        var launch = new WorkerLaunch(environment.Python, source, WorkerEnvironment(plan, environment, folder, entry, bundled), options.StopGrace,
+            options.MaxResponseBytes);
         slot.Write($"loom: starting {plan.MinReplicas} x {plan.WorkersPerReplica} workers with {environment.Python}");
         return (new WorkerPool(plan, folder, launch, options, time, slot.Write, logger), null);
     }
 
     /// <summary>A no-code deployment: its one <c>.onnx</c> model file served in-process.</summary>
-    private static (ServingGeneration?, DeploymentProof?) LoadOnnx(DeploymentPlan plan, string folder)
+    private static (ServingGeneration?, DeploymentProof?) LoadOnnx(DeploymentPlan plan, string folder, long maxElements)
     {
         var files = plan.Models.SelectMany(m => m.Files.Where(f => f.Path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)).Select(f => (Model: m, File: f)))
             .ToList();
@@ -169,7 +178,7 @@ public sealed partial class DeploymentHost
             : GenerationFolder.Inside(models, $"{model.Name}/{model.Version.ToString(System.Globalization.CultureInfo.InvariantCulture)}/{file.Path}");
         try
         {
-            return (OnnxGeneration.Load(plan, folder, path), null);
+            return (OnnxGeneration.Load(plan, folder, path, maxElements), null);
         }
         catch (Exception e) when (e is Microsoft.ML.OnnxRuntime.OnnxRuntimeException or DllNotFoundException or TypeInitializationException)
         {
@@ -183,7 +192,7 @@ public sealed partial class DeploymentHost
     /// The worker's variables: the server's own minus its secrets (every <c>LOOM_*</c>), the environment's and the
     /// deployment's variables, then the serving ones (model folder, entry script, bundled packages on PYTHONPATH).
     /// </summary>
-    private static Dictionary<string, string?> WorkerEnvironment(DeploymentPlan plan, PreparedEnvironment environment, string folder, string entry,
+    private Dictionary<string, string?> WorkerEnvironment(DeploymentPlan plan, PreparedEnvironment environment, string folder, string entry,
         string bundled)
     {
         var variables = new Dictionary<string, string?>(StringComparer.Ordinal);
@@ -206,6 +215,7 @@ public sealed partial class DeploymentHost
         variables["LOOM_WORKSPACE"] = plan.Workspace;
         variables["LOOM_ENDPOINT"] = plan.Endpoint;
         variables["LOOM_DEPLOYMENT"] = plan.Deployment;
+        variables["LOOM_MAX_RESPONSE_BYTES"] = options.MaxResponseBytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (environment.VenvDirectory is { } venv)
         {
             variables["VIRTUAL_ENV"] = venv;

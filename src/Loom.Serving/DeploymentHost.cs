@@ -25,7 +25,7 @@ public sealed partial class DeploymentHost : IDeploymentHost, IDeploymentSchemas
 
     public DeploymentHost(DeploymentHostOptions options, IBlobStore blobs, ILogger<DeploymentHost> logger, TimeProvider time)
     {
-        if (!options.IsValid()) throw new ArgumentException("Serving options are invalid: DataDirectory and Python are required.", nameof(options));
+        if (!options.IsValid()) throw new ArgumentException("Serving options are invalid: DataDirectory and Python are required, and the limits must be positive (MaxResponseBytes at most 1 GiB).", nameof(options));
         this.options = options;
         this.blobs = blobs;
         this.logger = logger;
@@ -80,6 +80,9 @@ public sealed partial class DeploymentHost : IDeploymentHost, IDeploymentSchemas
                 await RetireAsync(slot, serving);
             }
             await slot.WaitForDrainsAsync();
+            // The deployment is gone: its log and state go with it (a deployment made again under its name starts afresh).
+            slot.Removed = true;
+            slots.TryRemove(new KeyValuePair<DeploymentKey, DeploymentSlot>(key, slot));
         }
         finally
         {

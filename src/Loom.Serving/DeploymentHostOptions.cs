@@ -42,6 +42,15 @@ public sealed class DeploymentHostOptions
     /// <summary>The longest wait before restarting a worker that keeps dying (default 30 s).</summary>
     public TimeSpan MaxRestartDelay { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// The largest response a worker may send, in bytes (default 64 MiB): the worker answers a larger one as an error, and
+    /// the host answers <c>scoring_error</c> and replaces a worker that sends one anyway.
+    /// </summary>
+    public int MaxResponseBytes { get; set; } = 64 * 1024 * 1024;
+
+    /// <summary>The most tensor elements an ONNX request may hold over all its inputs (default 16,000,000).</summary>
+    public long MaxTensorElements { get; set; } = 16_000_000;
+
     /// <summary>The cache folder in effect.</summary>
     public string ResolvedCacheDirectory => CacheDirectory ?? Path.Combine(DataDirectory, "agents", "cache");
 
@@ -51,5 +60,6 @@ public sealed class DeploymentHostOptions
     internal bool IsValid() =>
         !string.IsNullOrWhiteSpace(DataDirectory) && !string.IsNullOrWhiteSpace(Python) && LogLines > 0 && InitTimeout > TimeSpan.Zero
         && ScaleUpAfter >= TimeSpan.Zero && ScaleDownAfter > TimeSpan.Zero && ScaleInterval > TimeSpan.Zero && StopGrace >= TimeSpan.Zero
-        && ShutdownDrain >= TimeSpan.Zero && MaxRestartDelay >= TimeSpan.Zero;
+        && ShutdownDrain >= TimeSpan.Zero && MaxRestartDelay >= TimeSpan.Zero
+        && MaxResponseBytes is > 0 and <= Workers.WorkerFrames.MaxFrame - 2 && MaxTensorElements > 0;
 }

@@ -15,6 +15,12 @@ internal sealed class DeploymentSlot(DeploymentKey key, int logLines)
     /// <summary>One start or stop at a time per deployment.</summary>
     public SemaphoreSlim Updates { get; } = new(1, 1);
 
+    /// <summary>
+    /// Set (under <see cref="Updates"/>) once the deployment was stopped and the slot taken out of the host: a start that
+    /// waited for it takes a fresh slot instead.
+    /// </summary>
+    public bool Removed { get; set; }
+
     /// <summary>Whether the slot's folder was cleared of what an earlier server left there.</summary>
     public bool Cleared { get; set; }
 

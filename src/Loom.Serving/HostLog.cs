@@ -22,4 +22,7 @@ internal static partial class HostLog
 
     [LoggerMessage(EventId = 1205, Level = LogLevel.Warning, Message = "Could not remove the serving folder {Folder}")]
     public static partial void FolderNotRemoved(ILogger logger, string folder, Exception exception);
+
+    [LoggerMessage(EventId = 1206, Level = LogLevel.Error, Message = "Deployment {Deployment} generation {Generation}: worker {Worker} failed unexpectedly; it is restarted")]
+    public static partial void WorkerFailed(ILogger logger, string deployment, int generation, string worker, Exception exception);
 }

@@ -27,11 +27,11 @@ TIMEOUT = 60
 class Worker:
     """A worker process on a script, with the host's side of the protocol."""
 
-    def __init__(self, script, folder):
+    def __init__(self, script, folder, **variables):
         path = os.path.join(folder, "score.py")
         with open(path, "w") as handle:
             handle.write(textwrap.dedent(script))
-        env = dict(os.environ, PYTHONPATH=CLIENT_DIR, LOOM_ENTRY_SCRIPT=path, PYTHONUNBUFFERED="1")
+        env = dict(os.environ, PYTHONPATH=CLIENT_DIR, LOOM_ENTRY_SCRIPT=path, PYTHONUNBUFFERED="1", **variables)
         self.process = subprocess.Popen([sys.executable, "-u", "-m", "loom._serving.worker"], cwd=folder, env=env,
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
@@ -61,8 +61,8 @@ class WorkerProtocolTests(unittest.TestCase):
     def setUp(self):
         self.folder = tempfile.mkdtemp(prefix="loom-worker-")
 
-    def start(self, script):
-        started = Worker(script, self.folder)
+    def start(self, script, **variables):
+        started = Worker(script, self.folder, **variables)
         self.addCleanup(lambda: started.process.poll() is None and started.process.kill())
         return started
 
@@ -128,6 +128,93 @@ class WorkerProtocolTests(unittest.TestCase):
         reply = started.score("x")
         self.assertEqual({"array": [0, 1, 2], "scalar": 1.5, "matrix": [[1, 0], [0, 1]]}, json.loads(reply[2:]))
         started.close()
+
+    def test_nan_and_infinity_become_null_in_strict_json(self):
+        started = self.start("""
+            import numpy as np
+            def init():
+                pass
+            def run(raw_data):
+                if raw_data == "numpy":
+                    return {"array": np.array([1.0, np.nan, np.inf]), "scalar": np.float64("-inf"), "ints": np.arange(2)}
+                if raw_data == "circular":
+                    loop = []
+                    loop.append(loop)
+                    return loop
+                return {"nan": float("nan"), "nested": [[float("inf"), 1.5], (float("-inf"),)], float("nan"): 1, "ok": True}
+            """)
+        self.assertEqual(worker.READY, started.frame()[0])
+        reply = started.score("plain")
+        self.assertEqual(bytes((worker.RESPONSE, worker.FORMAT_JSON)), reply[:2])
+        text = reply[2:].decode("utf-8")
+        self.assertNotIn("NaN", text)
+        self.assertNotIn("Infinity", text)
+        strict = json.loads(text, parse_constant=lambda name: self.fail("non-standard JSON constant " + name))
+        self.assertEqual({"nan": None, "nested": [[None, 1.5], [None]], "null": 1, "ok": True}, strict)
+        reply = started.score("numpy")
+        strict = json.loads(reply[2:], parse_constant=lambda name: self.fail("non-standard JSON constant " + name))
+        self.assertEqual({"array": [1.0, None, None], "scalar": None, "ints": [0, 1]}, strict)
+        # A structure json cannot encode at all is still run's error, not the worker's.
+        circular = started.score("circular")
+        self.assertEqual(worker.RUN_RAISED, circular[0])
+        self.assertTrue(circular[1:].decode("utf-8").startswith("ValueError: Circular reference detected"), circular[1:200])
+        self.assertEqual(worker.RESPONSE, started.score("plain")[0])
+        started.close()
+
+    def test_a_nan_in_the_declared_sample_is_null_in_the_ready_frame(self):
+        started = self.start("""
+            from inference_schema.schema_decorators import input_schema
+            from inference_schema.parameter_types.standard_py_parameter_type import StandardPythonParameterType
+            def init():
+                pass
+            @input_schema("data", StandardPythonParameterType({"value": float("nan"), "limit": float("inf")}))
+            def run(data):
+                return data
+            """)
+        ready = started.frame()
+        self.assertEqual(worker.READY, ready[0])
+        fields = json.loads(ready[1:], parse_constant=lambda name: self.fail("non-standard JSON constant " + name))
+        self.assertEqual({"data": {"value": None, "limit": None}}, fields["sample"])
+        started.close()
+
+    def test_a_response_over_the_limit_is_a_run_error_and_the_worker_keeps_serving(self):
+        started = self.start("""
+            def init():
+                pass
+            def run(raw_data):
+                if raw_data == "big":
+                    return "x" * 5000
+                if raw_data == "huge-error":
+                    raise ValueError("y" * 5000)
+                return "x" * 1000
+            """, LOOM_MAX_RESPONSE_BYTES="1000")
+        self.assertEqual(worker.READY, started.frame()[0])
+        self.assertEqual(bytes((worker.RESPONSE, worker.FORMAT_TEXT)) + b"x" * 1000, started.score("fits"))
+        big = started.score("big")
+        self.assertEqual(worker.RUN_RAISED, big[0])
+        self.assertTrue(big[1:].decode("utf-8").startswith(
+            "ResponseTooLargeError: the response is 5000 bytes, more than the deployment's limit of 1000 bytes"), big[1:200])
+        # An error text is cut to the limit too: no frame is longer than the host takes.
+        huge = started.score("huge-error")
+        self.assertEqual(worker.RUN_RAISED, huge[0])
+        self.assertLessEqual(len(huge) - 1, 1000)
+        self.assertTrue(huge[1:].decode("utf-8").startswith("ValueError: yyy"))
+        self.assertEqual(worker.RESPONSE, started.score("fits")[0])
+        self.assertEqual(0, started.close()[0])
+
+    def test_the_limit_keeps_every_length_within_the_frame_header(self):
+        self.assertEqual((1 << 32) - 3, worker._MAX_BODY)
+        old = os.environ.get("LOOM_MAX_RESPONSE_BYTES")
+        try:
+            os.environ["LOOM_MAX_RESPONSE_BYTES"] = str(1 << 40)
+            self.assertEqual(worker._MAX_BODY, worker.max_response_bytes())
+            os.environ["LOOM_MAX_RESPONSE_BYTES"] = "nonsense"
+            self.assertEqual(worker.DEFAULT_MAX_RESPONSE_BYTES, worker.max_response_bytes())
+        finally:
+            if old is None:
+                os.environ.pop("LOOM_MAX_RESPONSE_BYTES", None)
+            else:
+                os.environ["LOOM_MAX_RESPONSE_BYTES"] = old
 
 
 class DecoratorTests(unittest.TestCase):

@@ -18,22 +18,24 @@ internal sealed class OnnxGeneration : ServingGeneration
     private readonly DeploymentPlan plan;
     private readonly string[] inputNames;
     private readonly string[] outputNames;
+    private readonly long maxElements;
 
-    private OnnxGeneration(DeploymentPlan plan, string folder, InferenceSession session) : base(plan.Generation, folder)
+    private OnnxGeneration(DeploymentPlan plan, string folder, InferenceSession session, long maxElements) : base(plan.Generation, folder)
     {
         this.plan = plan;
         this.session = session;
+        this.maxElements = maxElements;
         inputNames = [.. session.InputMetadata.Keys];
         outputNames = [.. session.OutputMetadata.Keys];
     }
 
     /// <summary>Loads the model; throws <see cref="OnnxRuntimeException"/> when ONNX Runtime cannot.</summary>
-    public static OnnxGeneration Load(DeploymentPlan plan, string folder, string modelPath)
+    public static OnnxGeneration Load(DeploymentPlan plan, string folder, string modelPath, long maxElements)
     {
         var options = new SessionOptions();
         try
         {
-            return new OnnxGeneration(plan, folder, new InferenceSession(modelPath, options));
+            return new OnnxGeneration(plan, folder, new InferenceSession(modelPath, options), maxElements);
         }
         finally
         {
@@ -103,10 +105,14 @@ internal sealed class OnnxGeneration : ServingGeneration
         {
             using (var document = JsonDocument.Parse(body))
             {
+                // The budget is for the whole request, and never more than the body could describe (a value takes a byte or more).
+                var budget = Math.Min(maxElements, body.Length);
                 foreach (var name in inputNames)
                 {
                     var input = Input(document.RootElement, name);
-                    values.Add(OnnxTensors.FromJson(name, session.InputMetadata[name], input));
+                    var value = OnnxTensors.FromJson(name, session.InputMetadata[name], input, budget);
+                    values.Add(value);
+                    budget -= value.GetTensorTypeAndShape().ElementCount;
                 }
             }
             using var runOptions = new RunOptions();
@@ -128,6 +134,11 @@ internal sealed class OnnxGeneration : ServingGeneration
         catch (Exception e) when (e is JsonException or FormatException or OnnxRuntimeException or InvalidOperationException)
         {
             return ScoreResults.Error(ScoreResults.ScoringError, $"{e.GetType().Name}: {e.Message}");
+        }
+        catch (Exception e)
+        {
+            // Whatever else a request makes ONNX Runtime or the conversion throw is still this request's error.
+            return ScoreResults.Error(ScoreResults.ScoringError, $"The model could not score the request ({e.GetType().Name}: {e.Message}).");
         }
         finally
         {

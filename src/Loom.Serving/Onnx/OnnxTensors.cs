@@ -8,8 +8,12 @@ namespace Loom.Serving.Onnx;
 /// <summary>JSON tensors in and out: nested lists (rectangular) to a flat array and a shape, and back.</summary>
 internal static class OnnxTensors
 {
-    /// <summary>A tensor of the input's element type from a JSON value of nested lists; throws <see cref="FormatException"/> on a bad value.</summary>
-    public static OrtValue FromJson(string name, NodeMetadata metadata, JsonElement value)
+    /// <summary>
+    /// A tensor of the input's element type from a JSON value of nested lists; throws <see cref="FormatException"/> on a
+    /// bad value. The value is checked to be rectangular and counted before anything is allocated, and it may hold at
+    /// most <paramref name="maxElements"/> elements (the caller's budget for the whole request).
+    /// </summary>
+    public static OrtValue FromJson(string name, NodeMetadata metadata, JsonElement value, long maxElements)
     {
         var shape = new List<long>();
         var probe = value;
@@ -20,9 +24,24 @@ internal static class OnnxTensors
             probe = probe[0];
         }
         CheckShape(name, metadata, shape);
-        var count = 1L;
-        foreach (var d in shape) count *= d;
         var dims = shape.ToArray();
+        // Every list checked against the shape: the count is then the number of values the body really holds.
+        CheckRectangular(name, value, dims, 0);
+        long count;
+        try
+        {
+            count = 1L;
+            foreach (var d in dims) count = checked(count * d);
+        }
+        catch (OverflowException)
+        {
+            throw new FormatException($"Input '{name}' of shape ({string.Join(", ", dims)}) has too many elements.");
+        }
+        if (count > maxElements || count > Array.MaxLength)
+        {
+            throw new FormatException(string.Create(CultureInfo.InvariantCulture,
+                $"Input '{name}' has {count} elements, more than the {maxElements} a request may hold (MaxTensorElements)."));
+        }
         return metadata.ElementDataType switch
         {
             TensorElementType.Float => OrtValue.CreateTensorValueFromMemory(Flatten(name, value, dims, count, e => (float)e.GetDouble()), dims),
@@ -41,11 +60,20 @@ internal static class OnnxTensors
         var shape = info.Shape;
         switch (info.ElementDataType)
         {
+            // JSON has no NaN or infinity: such values are written as null.
             case TensorElementType.Float:
-                WriteNested(writer, value.GetTensorDataAsSpan<float>(), shape, static (w, x) => w.WriteNumberValue(x));
+                WriteNested(writer, value.GetTensorDataAsSpan<float>(), shape, static (w, x) =>
+                {
+                    if (float.IsFinite(x)) w.WriteNumberValue(x);
+                    else w.WriteNullValue();
+                });
                 break;
             case TensorElementType.Double:
-                WriteNested(writer, value.GetTensorDataAsSpan<double>(), shape, static (w, x) => w.WriteNumberValue(x));
+                WriteNested(writer, value.GetTensorDataAsSpan<double>(), shape, static (w, x) =>
+                {
+                    if (double.IsFinite(x)) w.WriteNumberValue(x);
+                    else w.WriteNullValue();
+                });
                 break;
             case TensorElementType.Int64:
                 WriteNested(writer, value.GetTensorDataAsSpan<long>(), shape, static (w, x) => w.WriteNumberValue(x));
@@ -85,6 +113,15 @@ internal static class OnnxTensors
             if (expected[i] > 0 && expected[i] != shape[i])
                 throw new FormatException($"Input '{name}' needs shape ({Describe(expected)}), not ({string.Join(", ", shape)}).");
         }
+    }
+
+    /// <summary>Whether every list at depth <paramref name="axis"/> and below has the shape's length (values are checked when read).</summary>
+    private static void CheckRectangular(string name, JsonElement element, long[] shape, int axis)
+    {
+        if (axis == shape.Length) return;
+        if (element.ValueKind != JsonValueKind.Array || element.GetArrayLength() != shape[axis])
+            throw new FormatException($"Input '{name}' is not rectangular: every list at depth {axis + 1} needs {shape[axis]} items.");
+        foreach (var item in element.EnumerateArray()) CheckRectangular(name, item, shape, axis + 1);
     }
 
     private static string Describe(int[] dimensions) =>

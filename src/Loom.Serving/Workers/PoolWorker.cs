@@ -51,42 +51,68 @@ internal sealed class PoolWorker(WorkerPool pool, string name)
             while (!retire.IsCancellationRequested)
             {
                 if (failures > 1 && !await DelayAsync(RestartDelay(failures))) break;
-                var process = StartProcess();
-                if (process is null)
+                int? next;
+                try
                 {
-                    if (pool.IsProving) return;
-                    failures++;
-                    continue;
+                    next = await LiveOnceAsync(failures);
                 }
-                await using (process)
+                catch (OperationCanceledException) when (retire.IsCancellationRequested)
                 {
-                    current = process;
-                    var start = await process.WaitReadyAsync(pool.InitTimeout, retire.Token);
-                    firstStart.TrySetResult(start);
-                    if (!start.Ready)
-                    {
-                        pool.Log($"loom: worker {Name} failed to start: {start.Failure}");
-                        if (pool.IsProving) return;
-                        failures++;
-                        continue;
-                    }
-                    var readyAt = Stopwatch.GetTimestamp();
-                    Volatile.Write(ref ready, 1);
-                    var outcome = await ServeAsync(process);
-                    Volatile.Write(ref ready, 0);
-                    if (outcome == ReplyKind.Crashed) failures = Stopwatch.GetElapsedTime(readyAt) < StableAfter ? failures + 1 : 1;
-                    else if (outcome == ReplyKind.TimedOut) failures = 0;
+                    // Retired while starting.
+                    break;
                 }
+                catch (Exception e)
+                {
+                    // A bug of the host's own must not cost the replica a worker: it is logged, and the worker restarts.
+                    var reason = $"the worker failed unexpectedly ({e.GetType().Name}: {e.Message})";
+                    pool.Unexpected(Name, e);
+                    firstStart.TrySetResult(new WorkerStart(false, null, null, reason, ""));
+                    next = pool.IsProving ? null : failures + 1;
+                }
+                if (next is not { } count) break;
+                failures = count;
             }
-        }
-        catch (OperationCanceledException) when (retire.IsCancellationRequested)
-        {
-            // Retired while starting.
         }
         finally
         {
             current = null;
             firstStart.TrySetResult(new WorkerStart(false, null, null, "the worker was stopped before it was ready", ""));
+        }
+    }
+
+    /// <summary>Starts one process and serves with it until it is lost; returns the failure count for the next start, or null to stop.</summary>
+    private async Task<int?> LiveOnceAsync(int failures)
+    {
+        var process = StartProcess();
+        if (process is null) return pool.IsProving ? null : failures + 1;
+        await using (process)
+        {
+            current = process;
+            var start = await process.WaitReadyAsync(pool.InitTimeout, retire.Token);
+            firstStart.TrySetResult(start);
+            if (!start.Ready)
+            {
+                pool.Log($"loom: worker {Name} failed to start: {start.Failure}");
+                return pool.IsProving ? null : failures + 1;
+            }
+            var readyAt = Stopwatch.GetTimestamp();
+            Outcome outcome;
+            Volatile.Write(ref ready, 1);
+            try
+            {
+                outcome = await ServeAsync(process);
+            }
+            finally
+            {
+                Volatile.Write(ref ready, 0);
+            }
+            return outcome switch
+            {
+                Outcome.Retired => null,
+                Outcome.Crashed => Stopwatch.GetElapsedTime(readyAt) < StableAfter ? failures + 1 : 1,
+                // Timed out or answered too much: the script ran, the worker is replaced at once.
+                _ => 0,
+            };
         }
     }
 
@@ -105,8 +131,8 @@ internal sealed class PoolWorker(WorkerPool pool, string name)
         }
     }
 
-    /// <summary>Serves requests until retired (<see cref="ReplyKind.Ok"/>) or until the process is lost.</summary>
-    private async Task<ReplyKind> ServeAsync(WorkerProcess process)
+    /// <summary>Serves requests until retired or the generation's queue closes, or until the process is lost.</summary>
+    private async Task<Outcome> ServeAsync(WorkerProcess process)
     {
         var queue = pool.Queue;
         while (true)
@@ -118,16 +144,29 @@ internal sealed class PoolWorker(WorkerPool pool, string name)
             }
             catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
             {
-                return ReplyKind.Ok;
+                // Retired, or the generation stopped (its queue is closed and empty): never a reason to start another process.
+                return Outcome.Retired;
             }
             if (!request.TryTake())
             {
                 pool.Answered();
                 continue;
             }
+            WorkerReply reply;
             Volatile.Write(ref busy, 1);
-            var reply = await process.ScoreAsync(request.Body, pool.TimeoutMs);
-            Volatile.Write(ref busy, 0);
+            try
+            {
+                reply = await process.ScoreAsync(request.Body, pool.TimeoutMs);
+            }
+            catch (Exception e)
+            {
+                pool.Unexpected(Name, e);
+                reply = new WorkerReply(ReplyKind.Crashed, 0, [], $"the host failed while scoring ({e.GetType().Name}: {e.Message})");
+            }
+            finally
+            {
+                Volatile.Write(ref busy, 0);
+            }
             request.Complete(pool.ResultOf(reply));
             pool.Answered();
             switch (reply.Kind)
@@ -135,11 +174,15 @@ internal sealed class PoolWorker(WorkerPool pool, string name)
                 case ReplyKind.Crashed:
                     pool.WorkerLost(Name, process.Id, reply.Error ?? "the worker crashed");
                     process.Kill();
-                    return ReplyKind.Crashed;
+                    return Outcome.Crashed;
                 case ReplyKind.TimedOut:
                     pool.WorkerLost(Name, process.Id, string.Create(CultureInfo.InvariantCulture, $"a request took longer than {pool.TimeoutMs} ms; killing the worker"));
                     process.Kill();
-                    return ReplyKind.TimedOut;
+                    return Outcome.Replaced;
+                case ReplyKind.TooLarge:
+                    pool.WorkerLost(Name, process.Id, reply.Error ?? "its response was too large");
+                    process.Kill();
+                    return Outcome.Replaced;
             }
         }
     }
@@ -162,5 +205,18 @@ internal sealed class PoolWorker(WorkerPool pool, string name)
         {
             return false;
         }
+    }
+
+    /// <summary>How a process's service ended.</summary>
+    private enum Outcome
+    {
+        /// <summary>The worker retired or its generation stopped: no new process.</summary>
+        Retired,
+
+        /// <summary>The process died: replaced, after a delay when it keeps dying soon after starting.</summary>
+        Crashed,
+
+        /// <summary>The process was killed (a timeout, a response too large): replaced at once.</summary>
+        Replaced,
     }
 }

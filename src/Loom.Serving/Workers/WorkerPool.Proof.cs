@@ -6,15 +6,20 @@ namespace Loom.Serving.Workers;
 internal sealed partial class WorkerPool
 {
     /// <summary>
-    /// Starts the minimum of replicas and proves the generation: every worker sent ready, then the sample request (the
-    /// plan's, or the one the decorators declare) was answered without error. Returns the proof and the declared schema.
+    /// Starts as many replicas as the generation it replaces runs now (<paramref name="servingReplicas"/>, kept within
+    /// the plan's minimum and maximum: an update under load keeps its capacity) and proves the generation: every worker
+    /// sent ready, then the sample request (the plan's, or the one the decorators declare) was answered without error.
+    /// Returns the proof and the declared schema.
     /// </summary>
-    public async Task<(DeploymentProof Proof, string? Schema)> ProveAsync(CancellationToken cancellationToken)
+    public async Task<(DeploymentProof Proof, string? Schema)> ProveAsync(int servingReplicas, CancellationToken cancellationToken)
     {
+        var count = Math.Max(plan.MinReplicas, Math.Min(servingReplicas, plan.MaxReplicas));
         PoolWorker[] first;
         lock (gate)
         {
-            for (var i = 0; i < plan.MinReplicas; i++) AddReplicaLocked();
+            if (closed) throw new OperationCanceledException("The generation was stopped before it was proven.");
+            if (count > plan.MinReplicas) log($"loom: starting {count} replicas, as many as the serving generation runs");
+            for (var i = 0; i < count; i++) AddReplicaLocked();
             first = [.. replicas.SelectMany(r => r)];
         }
         var pending = first.ToDictionary(w => w.FirstStart, w => w);

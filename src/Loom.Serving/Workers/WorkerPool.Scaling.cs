@@ -31,6 +31,7 @@ internal sealed partial class WorkerPool
             var waiting = outstanding - state.BusyWorkers;
             lock (gate)
             {
+                if (closed) return;
                 retired.RemoveAll(w => w.Completion.IsCompleted);
                 var count = replicas.Count;
                 // Up: requests have waited for a worker without a break for ScaleUpAfter.

@@ -21,6 +21,7 @@ internal sealed partial class WorkerPool : ServingGeneration
     private readonly List<PoolWorker> retired = [];
     private int replicaCount;
     private int nextReplica;
+    private bool closed;
     private volatile bool proving = true;
 
     public WorkerPool(DeploymentPlan plan, string folder, WorkerLaunch launch, DeploymentHostOptions options, TimeProvider time, Action<string> log, ILogger logger)
@@ -44,6 +45,9 @@ internal sealed partial class WorkerPool : ServingGeneration
     public TimeSpan MaxRestartDelay => options.MaxRestartDelay;
 
     public int TimeoutMs => plan.RequestTimeoutMs;
+
+    /// <summary>The replicas the pool runs now.</summary>
+    public int ReplicaCount => Volatile.Read(ref replicaCount);
 
     /// <summary>While the first workers prove the generation, a failed start is final (the proof fails) rather than retried.</summary>
     public bool IsProving => proving;
@@ -107,6 +111,8 @@ internal sealed partial class WorkerPool : ServingGeneration
                 return ScoreResults.Error(ScoreResults.ScoringError, ErrorHead(text));
             case ReplyKind.TimedOut:
                 return ScoreResults.Timeout(plan.RequestTimeoutMs);
+            case ReplyKind.TooLarge:
+                return ScoreResults.Error(ScoreResults.ScoringError, reply.Error ?? "The worker's response is too large.");
             default:
                 return ScoreResults.Error(ScoreResults.WorkerCrashed,
                     $"The worker scoring this request died ({reply.Error}); it is being restarted.");
@@ -120,16 +126,28 @@ internal sealed partial class WorkerPool : ServingGeneration
         HostLog.WorkerLost(logger, deployment, Generation, worker, processId, reason);
     }
 
+    /// <summary>The host failed where it should not: logged with its stack, and the worker goes on (it is restarted).</summary>
+    public void Unexpected(string worker, Exception exception)
+    {
+        log($"loom: worker {worker} failed unexpectedly: {exception}");
+        HostLog.WorkerFailed(logger, deployment, Generation, worker, exception);
+    }
+
     /// <summary>Counts an answered (or abandoned) request out.</summary>
     public void Answered() => Release();
+
+    /// <summary>Takes no more requests into the queue; workers retire once it is empty (the first step of stopping).</summary>
+    internal void CloseQueue() => queue.Writer.TryComplete();
 
     protected override async ValueTask StopAsync()
     {
         StopScaling();
-        queue.Writer.TryComplete();
+        CloseQueue();
         PoolWorker[] all;
         lock (gate)
         {
+            // From here on nothing adds a replica (a scaling tick already under way sees this under the same lock).
+            closed = true;
             all = [.. replicas.SelectMany(r => r), .. retired];
             replicas.Clear();
             Volatile.Write(ref replicaCount, 0);

@@ -15,24 +15,28 @@ namespace Loom.Serving.Workers;
 internal sealed class WorkerProcess : IAsyncDisposable
 {
     private const int MaxInitOutput = 64 * 1024;
+
+    /// <summary>A stderr line longer than this is cut (a script printing megabytes without a newline must not fill memory).</summary>
+    internal const int MaxLineChars = 8 * 1024;
     private static readonly TimeSpan OutputWait = TimeSpan.FromSeconds(2);
     private readonly Process process;
     private readonly Stream input;
     private readonly Stream output;
     private readonly byte[] header = new byte[6];
-    private readonly CancellationTokenSource timeout = new();
     private readonly Action<string> logLine;
     private readonly TimeSpan stopGrace;
     private readonly Task errorPump;
     private readonly Lock initGate = new();
+    private readonly int maxResponseBytes;
     private StringBuilder? initOutput = new();
     private int disposed;
 
-    private WorkerProcess(Process process, Action<string> logLine, TimeSpan stopGrace)
+    private WorkerProcess(Process process, Action<string> logLine, TimeSpan stopGrace, int maxResponseBytes)
     {
         this.process = process;
         this.logLine = logLine;
         this.stopGrace = stopGrace;
+        this.maxResponseBytes = maxResponseBytes;
         input = process.StandardInput.BaseStream;
         output = process.StandardOutput.BaseStream;
         errorPump = PumpErrorsAsync(process.StandardError);
@@ -60,7 +64,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
             else start.Environment[name] = value;
         }
         var process = Process.Start(start) ?? throw new InvalidOperationException($"{launch.Python} did not start.");
-        return new WorkerProcess(process, logLine, launch.StopGrace);
+        return new WorkerProcess(process, logLine, launch.StopGrace, launch.MaxResponseBytes);
     }
 
     /// <summary>Waits for the ready frame: the worker imported the script and its <c>init()</c> returned.</summary>
@@ -86,7 +90,11 @@ internal sealed class WorkerProcess : IAsyncDisposable
         switch (frame)
         {
             case { Kind: WorkerFrames.Ready } ready:
-                var (schema, sample) = ReadyFields(ready.Body);
+                if (!TryReadyFields(ready.Body, out var schema, out var sample, out var error))
+                {
+                    Kill();
+                    return Failed($"the worker's ready frame is not valid JSON ({error}); its schema or sample may hold NaN or Infinity");
+                }
                 return new WorkerStart(true, schema, sample, null, TakeInitOutput());
             case { Kind: WorkerFrames.InitFailed } failed:
                 await WaitForOutputAsync();
@@ -105,7 +113,8 @@ internal sealed class WorkerProcess : IAsyncDisposable
     /// </summary>
     public async ValueTask<WorkerReply> ScoreAsync(ReadOnlyMemory<byte> body, int timeoutMs)
     {
-        timeout.CancelAfter(timeoutMs);
+        // A source of its own per request: a timer that fires just after the reply arrived cannot touch the next request.
+        using var timeout = new CancellationTokenSource(timeoutMs);
         try
         {
             await WriteFrameAsync(body, timeout.Token);
@@ -118,6 +127,12 @@ internal sealed class WorkerProcess : IAsyncDisposable
                 _ => new WorkerReply(ReplyKind.Crashed, 0, [], $"the worker sent an unexpected frame kind {frame.Value.Kind}"),
             };
         }
+        catch (FrameTooLargeException e)
+        {
+            // The rest of the frame is still in the pipe: the worker is replaced.
+            return new WorkerReply(ReplyKind.TooLarge, 0, [], string.Create(CultureInfo.InvariantCulture,
+                $"The worker's response is {e.Length - 2} bytes, more than the deployment's limit of {maxResponseBytes} bytes; the worker is being replaced."));
+        }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
             return new WorkerReply(ReplyKind.TimedOut, 0, [], null);
@@ -126,11 +141,6 @@ internal sealed class WorkerProcess : IAsyncDisposable
         {
             // The pipe broke (the worker is gone) or carried garbage (the script wrote into it): either way it is replaced.
             return new WorkerReply(ReplyKind.Crashed, 0, [], $"the worker's pipe broke ({e.Message}; {await ExitTextAsync()})");
-        }
-        finally
-        {
-            // A fired timer cannot be reset; the worker is replaced then anyway.
-            timeout.TryReset();
         }
     }
 
@@ -177,7 +187,6 @@ internal sealed class WorkerProcess : IAsyncDisposable
             }
         }
         await WaitForOutputAsync();
-        timeout.Dispose();
         process.Dispose();
     }
 
@@ -211,7 +220,9 @@ internal sealed class WorkerProcess : IAsyncDisposable
             // Every frame has at least its kind byte: the header and the kind come in one read.
             await output.ReadExactlyAsync(header.AsMemory(0, 5), cancellationToken);
             var length = BinaryPrimitives.ReadUInt32BigEndian(header);
-            if (length is < 1 or > WorkerFrames.MaxFrame) throw new InvalidDataException($"The worker sent a frame of {length} bytes.");
+            if (length < 1) throw new InvalidDataException("The worker sent an empty frame.");
+            // The kind byte and the format byte come on top of the body.
+            if (length > Math.Min((long)maxResponseBytes + 2, WorkerFrames.MaxFrame)) throw new FrameTooLargeException(length);
             var kind = header[4];
             var rest = (int)length - 1;
             byte format = 0;
@@ -231,15 +242,27 @@ internal sealed class WorkerProcess : IAsyncDisposable
         }
     }
 
-    private static (string? Schema, string? Sample) ReadyFields(byte[] body)
+    private static bool TryReadyFields(byte[] body, out string? schema, out string? sample, out string? error)
     {
-        if (body.Length == 0) return (null, null);
-        using var document = JsonDocument.Parse(body);
-        string? Field(string name) =>
-            document.RootElement.TryGetProperty(name, out var value) && value.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined)
-                ? value.GetRawText()
-                : null;
-        return (Field("schema"), Field("sample"));
+        schema = sample = error = null;
+        if (body.Length == 0) return true;
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind != JsonValueKind.Object) return true;
+            string? Field(string name) =>
+                document.RootElement.TryGetProperty(name, out var value) && value.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined)
+                    ? value.GetRawText()
+                    : null;
+            schema = Field("schema");
+            sample = Field("sample");
+            return true;
+        }
+        catch (JsonException e)
+        {
+            error = e.Message;
+            return false;
+        }
     }
 
     private WorkerStart Failed(string reason) => new(false, null, null, reason, TakeInitOutput());
@@ -258,7 +281,8 @@ internal sealed class WorkerProcess : IAsyncDisposable
     {
         try
         {
-            while (await errors.ReadLineAsync() is { } line)
+            var lines = new LineReader(errors, MaxLineChars);
+            while (await lines.ReadLineAsync() is { } line)
             {
                 logLine(line);
                 lock (initGate)
@@ -303,4 +327,10 @@ internal sealed class WorkerProcess : IAsyncDisposable
     }
 
     private readonly record struct Frame(byte Kind, byte Format, byte[] Body);
+
+    /// <summary>A frame longer than the deployment's response limit: its body is not read.</summary>
+    private sealed class FrameTooLargeException(long length) : IOException($"The worker sent a frame of {length} bytes.")
+    {
+        public long Length { get; } = length;
+    }
 }

@@ -7,6 +7,9 @@ internal enum ReplyKind
     RunRaised,
     Crashed,
     TimedOut,
+
+    /// <summary>The reply was longer than the deployment's response limit (the worker is replaced).</summary>
+    TooLarge,
 }
 
 /// <summary>A worker's answer: the body and its format (for <see cref="ReplyKind.Ok"/>) or the error text.</summary>

@@ -9,6 +9,9 @@ start with their kind:
 * 3 response: second byte 0 = JSON, 1 = raw bytes, 2 = text; then the body
 * 4 run raised: UTF-8 ``"ExceptionType: message\\n"`` and the traceback
 
+JSON is strict: NaN and Infinity (which Python's json would write and other parsers reject) become null. A response
+longer than ``LOOM_MAX_RESPONSE_BYTES`` (64 MiB unless the host says otherwise) is answered as a run error.
+
 The protocol keeps the process's original stdin and stdout; the script's prints (``sys.stdout`` and file
 descriptor 1) go to stderr, which the host keeps as the deployment's log. End of input: the worker exits 0.
 Standard library only: numpy and pandas results are converted when those packages are importable.
@@ -16,6 +19,7 @@ Standard library only: numpy and pandas results are converted when those package
 
 import importlib.util
 import json
+import math
 import os
 import struct
 import sys
@@ -32,6 +36,16 @@ FORMAT_TEXT = 2
 
 _HEADER = struct.Struct(">I")
 INIT_FAILED_EXIT = 3
+
+DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
+# A frame's length (its body and the kind and format bytes) must fit the 4-byte header.
+_MAX_BODY = (1 << 32) - 1 - 2
+# Error texts (tracebacks) are cut to this many bytes: an exception's message may be huge.
+_MAX_ERROR_BYTES = 1 << 20
+
+
+class ResponseTooLargeError(Exception):
+    """run() returned more than the deployment's responses may hold."""
 
 
 class Channel:
@@ -60,8 +74,13 @@ class Channel:
         return body
 
     def send(self, kind, payload, fmt=None):
+        """Writes one frame; the caller keeps the payload within the protocol's limit (``_MAX_BODY``)."""
         prefix = bytes((kind,)) if fmt is None else bytes((kind, fmt))
-        view = memoryview(_HEADER.pack(len(prefix) + len(payload)) + prefix + payload)
+        self._write(_HEADER.pack(len(prefix) + len(payload)) + prefix)
+        self._write(payload)
+
+    def _write(self, data):
+        view = memoryview(data)
         while view:
             written = self._out.write(view)
             view = view[written:]
@@ -111,13 +130,55 @@ def _json_default(value):
     raise TypeError("Object of type {} is not JSON serializable".format(kind.__name__))
 
 
+def _finite(value):
+    """value with every NaN and infinity replaced by None, numpy and pandas values converted on the way."""
+    if isinstance(value, float):  # numpy.float64 too
+        return value if math.isfinite(value) else None
+    if value is None or isinstance(value, (str, int)):
+        return value
+    if isinstance(value, dict):
+        return {(None if isinstance(key, float) and not math.isfinite(key) else key): _finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(item) for item in value]
+    return _finite(_json_default(value))
+
+
+def to_json(value):
+    """Strict JSON text of value: NaN and infinities (which json would write as bare NaN/Infinity) become null."""
+    try:
+        return json.dumps(value, default=_json_default, allow_nan=False)
+    except ValueError as error:
+        try:
+            cleaned = _finite(value)
+        except RecursionError:
+            raise error from None
+        return json.dumps(cleaned, default=_json_default, allow_nan=False)
+
+
 def encode_result(result):
     """The response format and body of what run() returned."""
     if isinstance(result, (bytes, bytearray, memoryview)):
         return FORMAT_BYTES, bytes(result)
     if isinstance(result, str):
         return FORMAT_TEXT, result.encode("utf-8")
-    return FORMAT_JSON, json.dumps(result, default=_json_default).encode("utf-8")
+    return FORMAT_JSON, to_json(result).encode("utf-8")
+
+
+def max_response_bytes():
+    """The deployment's response limit from LOOM_MAX_RESPONSE_BYTES (default 64 MiB), within what a frame can carry."""
+    try:
+        limit = int(os.environ.get("LOOM_MAX_RESPONSE_BYTES", ""))
+    except ValueError:
+        limit = DEFAULT_MAX_RESPONSE_BYTES
+    if limit <= 0:
+        limit = DEFAULT_MAX_RESPONSE_BYTES
+    return min(limit, _MAX_BODY)
+
+
+def _check_size(payload, limit, what):
+    if len(payload) > limit:
+        raise ResponseTooLargeError("{} is {} bytes, more than the deployment's limit of {} bytes (MaxResponseBytes)".format(
+            what, len(payload), limit))
 
 
 def _schema_of(run):
@@ -130,9 +191,22 @@ def _schema_of(run):
 
 
 def _error_text(error):
-    message = str(error)
+    try:
+        message = str(error)
+    except Exception:  # noqa: BLE001 - an exception whose __str__ fails still has a type to report
+        message = "<the message could not be read>"
     head = "{}: {}".format(type(error).__name__, message) if message else type(error).__name__
     return head + "\n" + "".join(traceback.format_exception(type(error), error, error.__traceback__))
+
+
+def _error_bytes(error, limit):
+    """The UTF-8 error text, cut to fit the frame limit."""
+    data = _error_text(error).encode("utf-8", errors="backslashreplace")
+    limit = min(limit, _MAX_ERROR_BYTES)
+    if len(data) > limit:
+        marker = b"\n... [cut]"
+        data = data[:max(0, limit - len(marker))] + marker
+    return data[:limit]
 
 
 def _call_run(run, body, decorated):
@@ -145,7 +219,8 @@ def _call_run(run, body, decorated):
     return run(raw)
 
 
-def serve(channel, entry_script):
+def serve(channel, entry_script, max_response=None):
+    limit = max_response_bytes() if max_response is None else min(max_response, _MAX_BODY)
     try:
         module = _load_entry_script(entry_script)
         init = getattr(module, "init", None)
@@ -155,15 +230,17 @@ def serve(channel, entry_script):
         if run is None:
             raise AttributeError("the entry script {} defines no run(raw_data) function".format(entry_script))
         described = _schema_of(run)
+        ready = {"schema": None, "sample": None}
+        if described is not None:
+            ready = {"schema": described["schema"], "sample": described["sample"]}
+        ready_frame = to_json(ready).encode("utf-8")
+        _check_size(ready_frame, limit, "the schema and sample of run()")
     except BaseException as error:  # noqa: B902 - SystemExit from a script's init is an init failure too
         sys.stdout.flush()
-        channel.send(INIT_FAILED, _error_text(error).encode("utf-8"))
+        channel.send(INIT_FAILED, _error_bytes(error, limit))
         return INIT_FAILED_EXIT
     sys.stdout.flush()
-    ready = {"schema": None, "sample": None}
-    if described is not None:
-        ready = {"schema": described["schema"], "sample": described["sample"]}
-    channel.send(READY, json.dumps(ready, default=_json_default).encode("utf-8"))
+    channel.send(READY, ready_frame)
     decorated = described is not None and described.get("inputs")
 
     while True:
@@ -172,9 +249,12 @@ def serve(channel, entry_script):
             return 0
         try:
             fmt, payload = encode_result(_call_run(run, body, decorated))
+            # Within the try: a response too large for the host (or for a frame's 4-byte length) is the caller's error.
+            _check_size(payload, limit, "the response")
         except (Exception, SystemExit) as error:  # noqa: BLE001 - every error of run() goes back to the caller
+            payload = None
             sys.stdout.flush()
-            channel.send(RUN_RAISED, _error_text(error).encode("utf-8"))
+            channel.send(RUN_RAISED, _error_bytes(error, limit))
             continue
         sys.stdout.flush()
         channel.send(RESPONSE, payload, fmt)
@@ -186,7 +266,7 @@ def main():
     if not entry_script:
         channel.send(INIT_FAILED, b"LOOM_ENTRY_SCRIPT is not set: the worker has no entry script to import")
         return INIT_FAILED_EXIT
-    return serve(channel, entry_script)
+    return serve(channel, entry_script, max_response_bytes())
 
 
 if __name__ == "__main__":

@@ -26,6 +26,31 @@ internal static class OnnxModelBuilder
             .ToArray();
     }
 
+    /// <summary><c>Y = Log(X)</c> with <c>X, Y: float[N, M]</c> (both dimensions dynamic): zeros give -Infinity, negatives NaN.</summary>
+    public static byte[] LogModel()
+    {
+        var graph = new Proto()
+            .Message(1, new Proto().String(1, "X").String(2, "Y").String(3, "log").String(4, "Log"))
+            .String(2, "log")
+            .Message(11, DynamicValueInfo("X"))
+            .Message(12, DynamicValueInfo("Y"));
+        return new Proto()
+            .Varint(1, 8)
+            .String(2, "loom-tests")
+            .Message(7, graph)
+            .Message(8, new Proto().String(1, "").Varint(2, 13))
+            .ToArray();
+    }
+
+    private static Proto DynamicValueInfo(string name)
+    {
+        var shape = new Proto()
+            .Message(1, new Proto().String(2, "N"))
+            .Message(1, new Proto().String(2, "M"));
+        var tensorType = new Proto().Varint(1, FloatType).Message(2, shape);
+        return new Proto().String(1, name).Message(2, new Proto().Message(1, tensorType));
+    }
+
     private const int FloatType = 1;
 
     private static Proto FloatTensor(string name, long[] dims, float[] values)

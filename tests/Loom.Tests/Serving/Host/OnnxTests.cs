@@ -2,15 +2,23 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Loom.Contracts;
 using Loom.Core.Serving;
+using Loom.Serving;
 
 namespace Loom.Tests.Serving.Host;
 
 /// <summary>No-code ONNX deployments: served in-process by ONNX Runtime with JSON tensors in and out.</summary>
 public sealed class OnnxTests : HostTestBase
 {
-    private async Task<DeploymentPlan> OnnxPlanAsync(string? sample = null)
+    protected override DeploymentHostOptions Options()
     {
-        var bytes = OnnxModelBuilder.LinearModel();
+        var options = base.Options();
+        options.MaxTensorElements = 300;
+        return options;
+    }
+
+    private async Task<DeploymentPlan> OnnxPlanAsync(string? sample = null, byte[]? onnx = null)
+    {
+        var bytes = onnx ?? OnnxModelBuilder.LinearModel();
         var info = await Blobs.PutAsync(new MemoryStream(bytes), null, CancellationToken.None);
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(bytes)), info.Sha256);
         var model = new DeployedModel("linear", 1, [new SnapshotEntryDto("model.onnx", bytes.Length, 0b110_100_100, info.Sha256)]);
@@ -44,6 +52,48 @@ public sealed class OnnxTests : HostTestBase
         Assert.Equal("array", x.GetProperty("type").GetString());
         Assert.Equal("number", x.GetProperty("items").GetProperty("items").GetProperty("type").GetString());
         Assert.Equal(1, Host.Runtime(WorkspaceId, Endpoint, "blue")!.Generation);
+    }
+
+    [Fact]
+    public async Task Tensors_are_checked_and_counted_before_they_are_allocated()
+    {
+        await StartProvenAsync(await OnnxPlanAsync());
+        static string Rows(int count) => $$"""{"data": [{{string.Join(", ", Enumerable.Repeat("[1, 2, 3]", count))}}]}""";
+        Assert.Equal("scoring_error", (await ScoreAsync("""{"data": [[1, 2, 3], 1]}""")).ErrorCode);
+        Assert.Equal("scoring_error", (await ScoreAsync("""{"data": [[1, 2, 3], [1, [2], 3]]}""")).ErrorCode);
+        Assert.Contains("[4.5,4.5]", Ok(await ScoreAsync(Rows(100))));
+        // 101 x 3 = 303 values: more than the host's MaxTensorElements (300 here).
+        var tooMany = await ScoreAsync(Rows(101));
+        Assert.Equal("scoring_error", tooMany.ErrorCode);
+        Assert.Contains("303 elements, more than the 300", Text(tooMany));
+        Assert.Equal("""{"Y":[[2.5,1.5]]}""", Ok(await ScoreAsync("""{"data": [[1, 1, 1]]}""")));
+    }
+
+    [Fact]
+    public async Task A_ragged_tensor_whose_first_row_promises_billions_of_values_is_a_scoring_error()
+    {
+        await StartProvenAsync(await OnnxPlanAsync(onnx: OnnxModelBuilder.LogModel()));
+        // Probed by its first row, this is 100,000 x 100,000 values (40 GB of floats) in a body of 500 KB.
+        var wide = string.Join(",", Enumerable.Repeat("1", 100_000));
+        var body = $$"""{"data": [[{{wide}}]{{string.Concat(Enumerable.Repeat(", []", 99_999))}}]}""";
+        var ragged = await ScoreAsync(body);
+        Assert.Equal("scoring_error", ragged.ErrorCode);
+        Assert.Contains("not rectangular", Text(ragged));
+        // One such row alone is rectangular but over MaxTensorElements.
+        var wideRow = await ScoreAsync($$"""{"data": [[{{wide}}]]}""");
+        Assert.Equal("scoring_error", wideRow.ErrorCode);
+        Assert.Contains("MaxTensorElements", Text(wideRow));
+        Assert.Equal("""{"Y":[[0]]}""", Ok(await ScoreAsync("""{"data": [[1]]}""")));
+    }
+
+    [Fact]
+    public async Task Non_finite_outputs_are_null_and_a_zero_sample_giving_infinity_proves()
+    {
+        // The proof's zero sample gives Log(0) = -Infinity, which JSON cannot carry.
+        var proof = await StartProvenAsync(await OnnxPlanAsync(onnx: OnnxModelBuilder.LogModel()));
+        Assert.Equal("""{"Y":[[null]]}""", proof.SampleResponse);
+        var result = await ScoreAsync("""{"data": [[1, 0, -1]]}""");
+        Assert.Equal("""{"Y":[[0,null,null]]}""", Ok(result));
     }
 
     [Fact]

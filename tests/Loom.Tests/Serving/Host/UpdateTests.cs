@@ -79,4 +79,33 @@ public sealed class UpdateTests : HostTestBase
         await stopping.WaitAsync(Bound);
         Assert.False(Directory.Exists(Path.Combine(DataDirectory, "serving", "7", Endpoint, "blue", "1")));
     }
+
+    [Fact]
+    public async Task An_update_under_load_starts_with_as_many_replicas_as_serve_within_its_bounds()
+    {
+        await StartProvenAsync(await PlanAsync(Versioned("v1"), minReplicas: 1, maxReplicas: 3, workers: 1, maxConcurrent: 4, variables: GateVariables()));
+        // One request holds the only worker; a second waits until a replica is added for it, and is held there too.
+        var first = ScoreAsync("gate:first");
+        await EnteredAsync("first");
+        var second = ScoreAsync("gate:second");
+        await EnteredAsync("second");
+        Assert.Equal(2, Host.Runtime(WorkspaceId, Endpoint, "blue")!.Replicas);
+
+        // The new generation starts at the serving one's 2 replicas, not at its minimum of 1.
+        await StartProvenAsync(await PlanAsync(Versioned("v2"), generation: 2, minReplicas: 1, maxReplicas: 3, workers: 1, maxConcurrent: 4));
+        var runtime = Host.Runtime(WorkspaceId, Endpoint, "blue")!;
+        Assert.Equal(2, runtime.Generation);
+        Assert.Equal(2, runtime.Replicas);
+        Assert.Equal(2, runtime.Workers);
+
+        // Within the new bounds: a maximum of 1 wins over the 2 serving.
+        await StartProvenAsync(await PlanAsync(Versioned("v3"), generation: 3, minReplicas: 1, maxReplicas: 1, workers: 1));
+        Assert.Equal(1, Host.Runtime(WorkspaceId, Endpoint, "blue")!.Replicas);
+
+        Open("first");
+        Open("second");
+        Assert.Equal("v1", Ok(await first));
+        Assert.Equal("v1", Ok(await second));
+        Assert.Equal("v3", Ok(await ScoreAsync("x")));
+    }
 }
