@@ -32,6 +32,7 @@ public static class LoomCli
         root.Subcommands.Add(new TokenCommand(context));
         root.Subcommands.Add(new ServerCommand());
         root.Subcommands.Add(new Commands.Agents.AgentCommand(context));
+        root.Subcommands.Add(new Commands.Serve.ServeCommand(context));
         return root;
     }
 

@@ -41,7 +41,9 @@ public static class LoomServer
         try
         {
             await using var server = await StartAsync(options, cancellationToken);
+            var demo = options.Demo ? StartDemo(server, options) : Task.CompletedTask;
             await server.App.WaitForShutdownAsync(cancellationToken);
+            await demo;
             return 0;
         }
         catch (DataFolderInUseException e) { await Console.Error.WriteLineAsync($"error: {e.Message}"); return 1; }
@@ -77,6 +79,22 @@ public static class LoomServer
             throw;
         }
     }
+
+    /// <summary>Sets the demo up in the background through the server's own API; it ends when the server stops and never takes it down.</summary>
+    private static Task StartDemo(RunningServer server, ServerOptions options) => Task.Run(async () =>
+    {
+        var url = DemoSetup.ClientUrl(server.Url);
+        try
+        {
+            using var client = new Loom.Client.LoomClient(url, server.ReadAdminToken());
+            await new DemoSetup(client, options, url, Console.Out).RunAsync(server.App.Lifetime.ApplicationStopping);
+        }
+        catch (Exception e) when (!server.App.Lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            // A demo that broke in an unforeseen way is reported; the server it runs beside goes on.
+            await Console.Error.WriteLineAsync($"demo: could not be set up: {e}");
+        }
+    });
 
     private static WebApplication Build(ServerOptions options, Action<IServiceCollection>? configureServices)
     {

@@ -2,7 +2,10 @@ using Microsoft.Extensions.Configuration;
 
 namespace Loom.Server;
 
-/// <summary>Reads <see cref="ServerOptions"/>: command-line options over <c>LOOM_*</c> variables over <c>DATA/loom.json</c>.</summary>
+/// <summary>
+/// Reads <see cref="ServerOptions"/>: command-line options over <c>LOOM_*</c> variables over <c>DATA/loom.json</c>. <c>--demo</c> is a
+/// switch of the command line only.
+/// </summary>
 public static class ServerConfiguration
 {
     private static readonly Dictionary<string, string> Switches = new()
@@ -10,11 +13,16 @@ public static class ServerConfiguration
         ["--data"] = "Data", ["--urls"] = "Urls", ["--database"] = "Database", ["--agent-python"] = "AgentPython",
     };
 
+    private const string DemoSwitch = "--demo";
+
     public static ServerOptions Read(string[] args, IDictionary<string, string?>? environment = null)
     {
+        // A switch without a value: the configuration's command-line reader would take the next option as its value.
+        var demo = args.Contains(DemoSwitch, StringComparer.Ordinal);
+        args = [.. args.Where(a => a != DemoSwitch)];
         foreach (var arg in args.Where(a => a.StartsWith("--", StringComparison.Ordinal)))
             if (!Switches.ContainsKey(arg.Split('=')[0]))
-                throw new ArgumentException($"unknown option '{arg}' (use --data, --urls, --database, --agent-python)");
+                throw new ArgumentException($"unknown option '{arg}' (use --data, --urls, --database, --agent-python, --demo)");
         IConfiguration Layered(string? jsonFile)
         {
             var builder = new ConfigurationBuilder();
@@ -33,6 +41,7 @@ public static class ServerConfiguration
             Urls = config["Urls"] is { Length: > 0 } urls ? urls : ServerOptions.DefaultUrls,
             Database = config["Database"] is { Length: > 0 } db ? db : null,
             AgentPython = (config["AgentPython"] ?? config["AGENT_PYTHON"]) is { Length: > 0 } python ? python : "python3",
+            Demo = demo,
         };
     }
 }

@@ -33,6 +33,12 @@ public sealed class ServerOptions
     /// <summary>Further configuration keys (e.g. <c>Execution:LeaseSeconds</c>), over every other source; for embedding and tests.</summary>
     public IReadOnlyDictionary<string, string?> Settings { get; set; } = new Dictionary<string, string?>();
 
+    /// <summary>
+    /// Set up the demo once the server listens (<c>--demo</c>): the iris sample trained on a local compute target, registered and
+    /// deployed behind the endpoint <c>iris-demo</c>, then a ready <c>loom endpoint invoke</c> line. What exists is reused.
+    /// </summary>
+    public bool Demo { get; set; }
+
     /// <summary>Print the start-up banner (URL and admin token location) to standard output.</summary>
     public bool Banner { get; set; } = true;
 

@@ -1,10 +1,7 @@
 using System.Buffers;
-using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Loom.Contracts;
 using Loom.Core.Common;
-using Loom.Core.Hosting;
 using Loom.Core.Identity;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -48,18 +45,13 @@ public sealed class ScoringService(EndpointDirectory directory, EndpointTelemetr
                 responseBytes = await ProblemAsync(context, ErrorCodes.Unauthorized, refusal);
                 return;
             }
-            (buffer, var length) = await ReadBodyAsync(context.Request, options.Value.MaxRequestBytes, cancellationToken);
+            (buffer, var length, var refused, var reason) = await ScoringEndpoints.ReadBodyAsync(context.Request, options.Value.MaxRequestBytes,
+                cancellationToken);
             requestBytes = length;
-            if (buffer is null)
+            if (refused is not null)
             {
-                error = $"The request body is larger than {options.Value.MaxRequestBytes:N0} bytes.";
-                responseBytes = await ProblemAsync(context, ErrorCodes.PayloadTooLarge, error);
-                return;
-            }
-            if (length == 0)
-            {
-                error = "The request body is empty; send the input your scoring script's run() expects.";
-                responseBytes = await ProblemAsync(context, ErrorCodes.InvalidRequest, error);
+                error = reason;
+                responseBytes = await ProblemAsync(context, refused, reason!);
                 return;
             }
             (deployment, var code, var detail) = Pick(context, target);
@@ -70,20 +62,8 @@ public sealed class ScoringService(EndpointDirectory directory, EndpointTelemetr
                 return;
             }
             context.Response.Headers[ScoringHeaders.Deployment] = deployment;
-            var result = await host!.ScoreAsync(target.WorkspaceId, target.Endpoint, deployment!, buffer.AsMemory(0, length), cancellationToken);
-            if (result.ErrorCode is null)
-            {
-                context.Response.StatusCode = StatusCodes.Status200OK;
-                context.Response.ContentType = result.ContentType;
-                context.Response.ContentLength = result.Body.Length;
-                await context.Response.Body.WriteAsync(result.Body, cancellationToken);
-                responseBytes = result.Body.Length;
-                return;
-            }
-            error = result.Body.Length == 0 ? result.ErrorCode : Encoding.UTF8.GetString(result.Body.Span);
-            if (result.RetryAfter is { } retry)
-                context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retry.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-            responseBytes = await ProblemAsync(context, result.ErrorCode, error);
+            var result = await host!.ScoreAsync(target.WorkspaceId, target.Endpoint, deployment!, buffer!.AsMemory(0, length), cancellationToken);
+            (responseBytes, error) = await ScoringEndpoints.WriteResultAsync(context, result);
         }
         catch (LoomException e)
         {
@@ -200,12 +180,7 @@ public sealed class ScoringService(EndpointDirectory directory, EndpointTelemetr
                 return "This endpoint takes a Loom token: send 'Authorization: Bearer <token>' with a token that has a role in the workspace.";
             return user.RoleIn(target.Workspace) is null ? $"Your token has no role in workspace '{target.Workspace}'." : null;
         }
-        string? header = context.Request.Headers.Authorization;
-        if (string.IsNullOrEmpty(header))
-            return "This endpoint takes a key: send 'Authorization: Bearer <key>' with its primary or secondary key (loom endpoint keys).";
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || !target.IsKey(header["Bearer ".Length..].Trim()))
-            return "The key is not one of the endpoint's keys (or the header is not 'Authorization: Bearer <key>').";
-        return null;
+        return ScoringEndpoints.KeyRefusal(context.Request, target);
     }
 
     /// <summary>The pinned deployment, else a weighted pick among those that serve; or the problem that says why there is none.</summary>
@@ -228,49 +203,5 @@ public sealed class ScoringService(EndpointDirectory directory, EndpointTelemetr
 
     private static string Names(IReadOnlyList<string> deployments) => deployments.Count == 0 ? "none" : string.Join(", ", deployments);
 
-    /// <summary>Reads the whole body into a pooled buffer; a null buffer means it is larger than <paramref name="max"/>.</summary>
-    private static async Task<(byte[]? Buffer, int Length)> ReadBodyAsync(HttpRequest request, int max, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength > max) return (null, (int)Math.Min(request.ContentLength.Value, int.MaxValue));
-        var buffer = ArrayPool<byte>.Shared.Rent((int)(request.ContentLength ?? 4096) + 1);
-        var length = 0;
-        try
-        {
-            while (true)
-            {
-                if (length == buffer.Length)
-                {
-                    if (length > max) break;
-                    var larger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, max + 1));
-                    buffer.AsSpan(0, length).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = larger;
-                }
-                var read = await request.Body.ReadAsync(buffer.AsMemory(length), cancellationToken);
-                if (read == 0) return (buffer, length);
-                length += read;
-            }
-        }
-        catch
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            throw;
-        }
-        ArrayPool<byte>.Shared.Return(buffer);
-        return (null, length);
-    }
-
-    /// <summary>Writes a problem with its length set, and returns that length (the response size telemetry records).</summary>
-    private static async Task<long> ProblemAsync(HttpContext context, string code, string detail)
-    {
-        if (context.Response.HasStarted) return 0;
-        var problem = Problems.Create(code, detail);
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(problem, LoomJsonContext.Default.ProblemDto);
-        context.Response.StatusCode = problem.Status!.Value;
-        context.Response.ContentType = Problems.ContentType;
-        context.Response.ContentLength = bytes.Length;
-        if (code == ErrorCodes.Unauthorized) context.Response.Headers.WWWAuthenticate = "Bearer";
-        await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
-        return bytes.Length;
-    }
+    private static Task<long> ProblemAsync(HttpContext context, string code, string detail) => ScoringEndpoints.WriteProblemAsync(context, code, detail);
 }

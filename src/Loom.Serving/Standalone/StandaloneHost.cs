@@ -27,6 +27,7 @@ public sealed partial class StandaloneHost : IAsyncDisposable
 {
     private readonly StandaloneOptions options;
     private readonly string dataDirectory;
+    private readonly FolderBlobStore blobs;
     private readonly HttpClient http;
     private readonly LoomClient client;
     private readonly RemoteDeployment remote;
@@ -38,11 +39,12 @@ public sealed partial class StandaloneHost : IAsyncDisposable
     private int serving;
     private int tried;
 
-    private StandaloneHost(StandaloneOptions options, string dataDirectory, HttpClient http, LoomClient client, RemoteDeployment remote,
-        CallerCheck callers, DeploymentDto deployment)
+    private StandaloneHost(StandaloneOptions options, string dataDirectory, FolderBlobStore blobs, HttpClient http, LoomClient client,
+        RemoteDeployment remote, CallerCheck callers, DeploymentDto deployment)
     {
         this.options = options;
         this.dataDirectory = dataDirectory;
+        this.blobs = blobs;
         this.http = http;
         this.client = client;
         this.remote = remote;
@@ -64,18 +66,19 @@ public sealed partial class StandaloneHost : IAsyncDisposable
     /// </summary>
     public static async Task<StandaloneHost> StartAsync(StandaloneOptions options, CancellationToken cancellationToken)
     {
-        var data = Path.Combine(Path.GetTempPath(), $"loom-serve-{Environment.ProcessId}-{Guid.NewGuid():N}"[..32]);
+        var data = Path.Combine(Path.GetTempPath(), $"loom-serve-{Guid.NewGuid():N}");
         var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         var client = new LoomClient(options.Server, options.Token, http);
         StandaloneHost? started = null;
         try
         {
             Directory.CreateDirectory(data);
-            var remote = new RemoteDeployment(client, options.Workspace, options.Endpoint, options.Deployment,
-                new FolderBlobStore(Path.Combine(data, "blobs")), Path.Combine(data, "downloads"));
+            // The host lays generations out from this store, which holds what was downloaded from the server.
+            var blobs = new FolderBlobStore(Path.Combine(data, "blobs"));
+            var remote = new RemoteDeployment(client, options.Workspace, options.Endpoint, options.Deployment, blobs, Path.Combine(data, "downloads"));
             var deployment = await remote.GetAsync(cancellationToken);
             var callers = new CallerCheck(options.Server, options.Workspace, http);
-            started = new StandaloneHost(options, data, http, client, remote, callers, deployment);
+            started = new StandaloneHost(options, data, blobs, http, client, remote, callers, deployment);
             await started.RefreshAuthAsync(cancellationToken);
             await started.app.StartAsync(cancellationToken);
             started.Url = new Uri(started.app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
@@ -185,8 +188,7 @@ public sealed partial class StandaloneHost : IAsyncDisposable
             Python = options.Python,
             CacheDirectory = options.ResolvedCacheDirectory,
         };
-        builder.Services.AddSingleton(sp => new DeploymentHost(hostOptions, new FolderBlobStore(Path.Combine(dataDirectory, "blobs")),
-            sp.GetRequiredService<ILogger<DeploymentHost>>(), TimeProvider.System));
+        builder.Services.AddSingleton(sp => new DeploymentHost(hostOptions, blobs, sp.GetRequiredService<ILogger<DeploymentHost>>(), TimeProvider.System));
         var built = builder.Build();
         MapRoutes(built);
         return built;

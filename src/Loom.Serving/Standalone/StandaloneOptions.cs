@@ -6,6 +6,9 @@ public sealed class StandaloneOptions
     /// <summary>The Azure ML inference server's port, so probes and callers written for it need no change.</summary>
     public const string DefaultUrls = "http://127.0.0.1:5001";
 
+    /// <summary>How often the deployment is read again by default.</summary>
+    public static readonly TimeSpan DefaultRefreshInterval = TimeSpan.FromSeconds(15);
+
     /// <summary>The Loom server the deployment is read from.</summary>
     public required Uri Server { get; init; }
 
@@ -28,7 +31,7 @@ public sealed class StandaloneOptions
     public string? CacheDirectory { get; init; }
 
     /// <summary>How often the deployment and the endpoint's keys are read again, to follow updates and key changes (default 15 s).</summary>
-    public TimeSpan RefreshInterval { get; init; } = TimeSpan.FromSeconds(15);
+    public TimeSpan RefreshInterval { get; init; } = DefaultRefreshInterval;
 
     /// <summary>Where lines about what the host does go (the CLI writes them to standard error).</summary>
     public Action<string> Log { get; init; } = _ => { };

@@ -3,7 +3,10 @@ using Loom.Server;
 
 namespace Loom.Cli.Commands.Server;
 
-/// <summary><c>loom server [--data DIR] [--urls URLS] [--database CS] [--agent-python PATH]</c>: runs the server in this process until stopped.</summary>
+/// <summary>
+/// <c>loom server [--data DIR] [--urls URLS] [--database CS] [--agent-python PATH] [--demo]</c>: runs the server in this process until
+/// stopped; with <c>--demo</c> it also trains, registers and deploys the iris sample and prints a ready <c>loom endpoint invoke</c> line.
+/// </summary>
 internal sealed class ServerCommand : Command
 {
     private readonly Option<string> data = new("--data") { Description = "Data folder (else LOOM_DATA, else ~/.loom)", HelpName = "dir" };
@@ -26,12 +29,18 @@ internal sealed class ServerCommand : Command
         HelpName = "path",
     };
 
+    private readonly Option<bool> demo = new("--demo")
+    {
+        Description = "Once started, train the iris sample on a local compute target, deploy it as endpoint iris-demo and print how to call it",
+    };
+
     public ServerCommand() : base("server", "Run the Loom server (REST API) in this process")
     {
         Options.Add(data);
         Options.Add(urls);
         Options.Add(database);
         Options.Add(agentPython);
+        Options.Add(demo);
         SetAction(ExecuteAsync);
     }
 
@@ -43,6 +52,7 @@ internal sealed class ServerCommand : Command
                      (agentPython, parseResult.GetValue(agentPython)) })
             if (value is not null)
                 args.AddRange([option.Name, value]);
+        if (parseResult.GetValue(demo)) args.Add(demo.Name);
         return await LoomServer.RunAsync([.. args], cancellationToken);
     }
 }
