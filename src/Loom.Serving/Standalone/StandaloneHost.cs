@@ -100,8 +100,16 @@ public sealed partial class StandaloneHost : IAsyncDisposable
     /// <summary>Prepares and proves the deployment's generation; on success it serves. A failed proof carries the workers' init log.</summary>
     public async Task<DeploymentProof> ProveAsync(CancellationToken cancellationToken)
     {
-        var plan = await remote.PlanAsync(deployment, cancellationToken);
-        tried = plan.Generation;
+        DeploymentPlan plan;
+        tried = deployment.Generation;
+        try
+        {
+            plan = await remote.PlanAsync(deployment, cancellationToken);
+        }
+        catch (Exception e) when (e is InvalidDataException or BlobHashMismatchException)
+        {
+            return new DeploymentProof(false, $"The files of generation {deployment.Generation} could not be fetched: {e.Message}", e.Message, null);
+        }
         options.Log($"preparing generation {plan.Generation} of {Name}: {string.Join(", ", deployment.Models)}, environment {deployment.Environment}");
         var proof = await host.StartAsync(plan, cancellationToken);
         if (proof.Succeeded) Volatile.Write(ref serving, plan.Generation);

@@ -265,6 +265,7 @@ public sealed class ServeProcessTests : IAsyncLifetime
 
         var port = FreePort.Next();
         using var serve = Serve("tokened/blue", port);
+        var stderr = serve.StandardError.ReadToEndAsync();
         using var bound = new CancellationTokenSource(Bound);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = Bound };
         try
@@ -276,6 +277,10 @@ public sealed class ServeProcessTests : IAsyncLifetime
             await HttpAssert.Problem(HttpStatusCode.Unauthorized, ErrorCodes.Unauthorized, await Post(http, "{\"data\": 1}", "not-a-token"));
             var refused = await HttpAssert.Problem(HttpStatusCode.Unauthorized, ErrorCodes.Unauthorized, await Post(http, "{\"data\": 1}", stranger));
             Assert.Contains("no role in workspace 'default'", refused.Detail);
+
+            Process.Start("kill", ["-TERM", serve.Id.ToString(CultureInfo.InvariantCulture)])!.WaitForExit();
+            await serve.WaitForExitAsync(bound.Token);
+            Assert.True(serve.ExitCode == 0, await stderr);
         }
         finally
         {
