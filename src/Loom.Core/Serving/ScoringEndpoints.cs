@@ -6,6 +6,7 @@ using Loom.Contracts;
 using Loom.Core.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 
 namespace Loom.Core.Serving;
@@ -99,6 +100,8 @@ public static class ScoringEndpoints
     private static async Task<(byte[]? Buffer, int Length)> ReadAllAsync(HttpRequest request, int max, CancellationToken cancellationToken)
     {
         if (request.ContentLength > max) return (null, (int)Math.Min(request.ContentLength.Value, int.MaxValue));
+        // Kestrel's own limit (30,000,000 bytes) would cut a body Loom accepts with an exception; Loom's limit is the one that holds.
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = (long)max + 1;
         var buffer = ArrayPool<byte>.Shared.Rent((int)(request.ContentLength ?? 4096) + 1);
         var length = 0;
         try

@@ -40,6 +40,16 @@ public abstract class ScoringApiTests : ServingApiTestBase
     }
 
     [Fact]
+    public async Task A_body_above_the_web_servers_default_limit_but_within_Loom_limit_is_scored()
+    {
+        await Deployed();
+        var key = (await Keys("iris")).PrimaryKey;
+        // 31,000,000 bytes: over Kestrel's default limit of 30,000,000, under Loom's 32 MiB.
+        var large = "\"" + new string('x', 31_000_000) + "\"";
+        await HttpAssert.Status(HttpStatusCode.OK, await Score("iris", large, key));
+    }
+
+    [Fact]
     public async Task A_token_endpoint_takes_a_loom_token_with_a_role_in_the_workspace()
     {
         await Deployed("secure", EndpointAuthModes.Token);
