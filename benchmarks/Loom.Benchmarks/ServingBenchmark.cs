@@ -254,7 +254,7 @@ public static class ServingBenchmark
         CancellationToken cancellationToken)
     {
         var client = server.Client;
-        var bytes = OnnxLinearModel.Build();
+        var bytes = OnnxModelBuilder.LinearModel();
         var blob = await client.Snapshots.UploadBlobAsync(Workspace, Convert.ToHexStringLower(SHA256.HashData(bytes)), new MemoryStream(bytes), cancellationToken);
         var model = await client.Models.RegisterAsync(Workspace, new RegisterModelRequest("linear", Files: [new SnapshotEntryDto("model.onnx", bytes.Length, 420, blob.Sha256)]),
             cancellationToken: cancellationToken);

@@ -1,3 +1,4 @@
+using Loom.TestKit;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Loom.Contracts;

@@ -1,14 +1,14 @@
 using System.Text;
 
-namespace Loom.Benchmarks;
+namespace Loom.TestKit;
 
 /// <summary>
-/// Writes a tiny ONNX model by hand (ONNX is protobuf; no onnx package needed; the same model as the host tests' OnnxModelBuilder): <c>Y = MatMul(X, W) + B</c> with
+/// Writes tiny ONNX models by hand for the host tests and the serving benchmark (ONNX is protobuf; no onnx package needed): <c>Y = MatMul(X, W) + B</c> with
 /// <c>X: float[N, 3]</c>, <c>W: float[3, 2]</c> = [[1, 0], [0, 1], [1, 1]], <c>B: float[2]</c> = [0.5, -0.5].
 /// </summary>
-internal static class OnnxLinearModel
+public static class OnnxModelBuilder
 {
-    public static byte[] Build()
+    public static byte[] LinearModel()
     {
         var graph = new Proto()
             .Message(1, new Proto().String(1, "X").String(1, "W").String(2, "XW").String(3, "matmul").String(4, "MatMul"))
@@ -20,10 +20,35 @@ internal static class OnnxLinearModel
             .Message(12, ValueInfo("Y", "N", 2));
         return new Proto()
             .Varint(1, 8)
-            .String(2, "loom-benchmarks")
+            .String(2, "loom-tests")
             .Message(7, graph)
             .Message(8, new Proto().String(1, "").Varint(2, 13))
             .ToArray();
+    }
+
+    /// <summary><c>Y = Log(X)</c> with <c>X, Y: float[N, M]</c> (both dimensions dynamic): zeros give -Infinity, negatives NaN.</summary>
+    public static byte[] LogModel()
+    {
+        var graph = new Proto()
+            .Message(1, new Proto().String(1, "X").String(2, "Y").String(3, "log").String(4, "Log"))
+            .String(2, "log")
+            .Message(11, DynamicValueInfo("X"))
+            .Message(12, DynamicValueInfo("Y"));
+        return new Proto()
+            .Varint(1, 8)
+            .String(2, "loom-tests")
+            .Message(7, graph)
+            .Message(8, new Proto().String(1, "").Varint(2, 13))
+            .ToArray();
+    }
+
+    private static Proto DynamicValueInfo(string name)
+    {
+        var shape = new Proto()
+            .Message(1, new Proto().String(2, "N"))
+            .Message(1, new Proto().String(2, "M"));
+        var tensorType = new Proto().Varint(1, FloatType).Message(2, shape);
+        return new Proto().String(1, name).Message(2, new Proto().Message(1, tensorType));
     }
 
     private const int FloatType = 1;
