@@ -92,22 +92,29 @@ public sealed class ScoringService(EndpointDirectory directory, EndpointTelemetr
         }
     }
 
+    /// <summary>The endpoint a liveness or swagger call addresses, once the caller passed its auth; null after answering the problem.</summary>
+    private async Task<ScoringTarget?> AdmitAsync(HttpContext context, string workspace, string endpoint)
+    {
+        var target = await directory.FindAsync(workspace, endpoint, context.RequestAborted);
+        if (target is null)
+        {
+            await ProblemAsync(context, ErrorCodes.EndpointNotFound, $"Endpoint '{endpoint}' does not exist in workspace '{workspace}'.");
+            return null;
+        }
+        if (Refusal(context, target) is { } refusal)
+        {
+            await ProblemAsync(context, ErrorCodes.Unauthorized, refusal);
+            return null;
+        }
+        return target;
+    }
+
     /// <summary>Liveness and readiness: 200 <c>Healthy</c> when a deployment serves, else 503, with what each deployment runs.</summary>
     public async Task LivenessAsync(HttpContext context, string workspace, string endpoint)
     {
         try
         {
-            var target = await directory.FindAsync(workspace, endpoint, context.RequestAborted);
-            if (target is null)
-            {
-                await ProblemAsync(context, ErrorCodes.EndpointNotFound, $"Endpoint '{endpoint}' does not exist in workspace '{workspace}'.");
-                return;
-            }
-            if (Refusal(context, target) is { } refusal)
-            {
-                await ProblemAsync(context, ErrorCodes.Unauthorized, refusal);
-                return;
-            }
+            if (await AdmitAsync(context, workspace, endpoint) is not { } target) return;
             var deployments = target.Deployments.ToDictionary(d => d, d =>
             {
                 var runtime = host?.Runtime(target.WorkspaceId, target.Endpoint, d);
@@ -130,17 +137,7 @@ public sealed class ScoringService(EndpointDirectory directory, EndpointTelemetr
     {
         try
         {
-            var target = await directory.FindAsync(workspace, endpoint, context.RequestAborted);
-            if (target is null)
-            {
-                await ProblemAsync(context, ErrorCodes.EndpointNotFound, $"Endpoint '{endpoint}' does not exist in workspace '{workspace}'.");
-                return;
-            }
-            if (Refusal(context, target) is { } refusal)
-            {
-                await ProblemAsync(context, ErrorCodes.Unauthorized, refusal);
-                return;
-            }
+            if (await AdmitAsync(context, workspace, endpoint) is not { } target) return;
             string? pinned = context.Request.Headers[ScoringHeaders.Deployment];
             var deployment = !string.IsNullOrEmpty(pinned)
                 ? target.Deployments.FirstOrDefault(d => d == pinned)

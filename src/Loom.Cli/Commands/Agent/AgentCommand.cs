@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using Loom.Agent;
 using Loom.Cli.Configuration;
 
@@ -14,7 +13,6 @@ namespace Loom.Cli.Commands.Agents;
 /// </summary>
 internal sealed class AgentCommand : LoomCommand
 {
-    private static readonly TimeSpan SignalWait = TimeSpan.FromSeconds(1);
 
     private static readonly Option<string> ComputeOption = new("--compute", "-c")
     {
@@ -68,46 +66,7 @@ internal sealed class AgentCommand : LoomCommand
             Host = parseResult.GetValue(HostOption) ?? Environment.MachineName,
             Log = line => Output.WriteError($"{DateTime.UtcNow.ToString("HH:mm:ss", CultureInfo.InvariantCulture)} loom agent: {line}"),
         };
-        return await RunUntilSignaledAsync(new AgentHost(options), cancellationToken);
-    }
-
-    /// <summary>
-    /// Runs the agent until SIGTERM or Ctrl+C, and lets stopping take as long as it needs (the SIGTERM grace of the
-    /// job, its outputs, the final report). The signals are handled here rather than left to System.CommandLine, whose
-    /// handler may return its own exit code after 2 s and so end the process with Main; a foreground thread keeps the
-    /// process alive until the agent is done and then exits with the agent's code.
-    /// </summary>
-    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-    private static async Task<int> RunUntilSignaledAsync(AgentHost host, CancellationToken cancellationToken)
-    {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var signaled = new ManualResetEventSlim();
-        void OnSignal(PosixSignalContext context)
-        {
-            context.Cancel = true;
-            signaled.Set();
-            stop.Cancel();
-        }
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-        var running = host.RunAsync(stop.Token);
-        var keeper = new Thread(() =>
-        {
-            try
-            {
-                running.Wait();
-            }
-            catch (AggregateException)
-            {
-                // The awaiting caller reports the failure.
-            }
-            // Handlers of one signal run one after another: ours may come after System.CommandLine's.
-            if (signaled.IsSet || (cancellationToken.IsCancellationRequested && signaled.Wait(SignalWait)))
-                Environment.Exit(running.IsCompletedSuccessfully ? running.Result : ExitCodes.Failed);
-        })
-        { IsBackground = false, Name = "loom-agent-shutdown" };
-        keeper.Start();
-        return await running;
+        return await UntilSignaled.RunAsync(new AgentHost(options).RunAsync, "loom-agent", cancellationToken);
     }
 
     private string? Env(string name) => Context.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;

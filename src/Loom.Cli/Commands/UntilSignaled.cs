@@ -1,12 +1,11 @@
 using System.Runtime.InteropServices;
 
-namespace Loom.Cli.Commands.Serve;
+namespace Loom.Cli.Commands;
 
 /// <summary>
 /// Runs a long-lived command until SIGTERM or Ctrl+C and lets stopping take as long as it needs. System.CommandLine's own handler
 /// returns its exit code 2 s after a signal and so ends the process with Main, cutting a graceful stop short; here a foreground
-/// thread keeps the process alive until the work has stopped and exits with its code. (The pattern of <c>loom agent</c>, which
-/// could use this class too.)
+/// thread keeps the process alive until the work has stopped and exits with its code. <c>loom agent</c> and <c>loom serve</c> run this way.
 /// </summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]
 internal static class UntilSignaled
