@@ -82,22 +82,13 @@ internal sealed class DeploymentOptions
 
         async Task UploadAsync(ITransferReporter progress)
         {
-            var bars = new Dictionary<string, ITransfer>();
-            var gate = new Lock();
+            var bars = new SnapshotBars(progress, folder);
             var options = new SnapshotUploadOptions
             {
-                Progress = p =>
-                {
-                    lock (gate)
-                    {
-                        if (!bars.TryGetValue(p.Phase, out var bar)) bars[p.Phase] = bar = progress.Start($"{p.Phase} {folder}", p.Total);
-                        bar.Report(p.Done, p.Total);
-                    }
-                },
+                Progress = bars.Report,
             };
             snapshot = await client.Snapshots.CreateFromFolderAsync(workspace, folder, options, cancellationToken);
-            lock (gate)
-                foreach (var bar in bars.Values) bar.Complete();
+            bars.Complete();
         }
     }
 

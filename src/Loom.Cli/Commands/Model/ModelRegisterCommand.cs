@@ -70,23 +70,13 @@ internal sealed class ModelRegisterCommand : LoomCommand
 
             async Task UploadAsync(ITransferReporter progress)
             {
-                // One bar for hashing what the hash cache does not know, one for uploading what the server lacks.
-                var bars = new Dictionary<string, ITransfer>();
-                var gate = new Lock();
+                var bars = new SnapshotBars(progress, given);
                 var options = new SnapshotUploadOptions
                 {
-                    Progress = p =>
-                    {
-                        lock (gate)
-                        {
-                            if (!bars.TryGetValue(p.Phase, out var bar)) bars[p.Phase] = bar = progress.Start($"{p.Phase} {given}", p.Total);
-                            bar.Report(p.Done, p.Total);
-                        }
-                    },
+                    Progress = bars.Report,
                 };
                 model = await client.Models.RegisterFromPathAsync(connection.Workspace, given, request, options, cancellationToken);
-                lock (gate)
-                    foreach (var bar in bars.Values) bar.Complete();
+                bars.Complete();
             }
         }
         return ExitCodes.Ok;

@@ -131,24 +131,13 @@ internal sealed class RunSubmitCommand : LoomCommand
 
         async Task UploadAsync(ITransferReporter progress)
         {
-            // One bar for hashing the files the hash cache does not know, one for uploading what the server lacks.
-            var bars = new Dictionary<string, ITransfer>();
-            var gate = new Lock();
+            var bars = new SnapshotBars(progress, run.SourceDirectory ?? "");
             var options = new SnapshotUploadOptions
             {
-                Progress = p =>
-                {
-                    lock (gate)
-                    {
-                        if (!bars.TryGetValue(p.Phase, out var bar))
-                            bars[p.Phase] = bar = progress.Start($"{p.Phase} {run.SourceDirectory}", p.Total);
-                        bar.Report(p.Done, p.Total);
-                    }
-                },
+                Progress = bars.Report,
             };
             snapshot = await submitter.UploadSnapshotAsync(workspace, run, options, cancellationToken);
-            lock (gate)
-                foreach (var bar in bars.Values) bar.Complete();
+            bars.Complete();
         }
     }
 
