@@ -14,6 +14,7 @@ using Loom.Serving;
 using Loom.Store;
 using Loom.Store.Postgres;
 using Loom.Store.Sqlite;
+using Loom.Studio;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http.Features;
@@ -98,7 +99,9 @@ public static class LoomServer
 
     private static WebApplication Build(ServerOptions options, Action<IServiceCollection>? configureServices)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = options.DataDirectory });
+        // The Studio's static files are listed in the loom executable's manifests (loom.staticwebassets.*.json), whichever process hosts the server.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = options.DataDirectory, ApplicationName = "loom" });
+        builder.WebHost.UseStaticWebAssets();
         builder.WebHost.UseUrls(options.Urls);
         builder.Configuration.AddInMemoryCollection(options.Settings);
         // Data protection only warns that its keys live in memory; Loom keeps no state in it.
@@ -132,6 +135,7 @@ public static class LoomServer
         services.AddSingleton(SecretBox.ForDataFolder(options.DataDirectory));
         services.AddServing();
         services.AddDeploymentHost(options.DataDirectory, o => o.Python = options.AgentPython);
+        services.AddStudio(options.DataDirectory);
         configureServices?.Invoke(services);
 
         var app = builder.Build();
@@ -153,6 +157,7 @@ public static class LoomServer
         app.MapComputes();
         app.MapExecution();
         app.MapServing();
+        app.MapStudio();
         return app;
     }
 

@@ -22,13 +22,6 @@ public sealed record WorkspaceScope(WorkspaceRecord Workspace, Role Role)
         var workspaces = context.RequestServices.GetRequiredService<WorkspaceService>();
         var needed = context.GetEndpoint()?.Metadata.GetMetadata<RequiresRoleAttribute>()?.Role
             ?? (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method) ? Role.Reader : Role.Contributor);
-        var held = context.User.RoleIn(name ?? "");
-        // A caller with no role in the workspace learns nothing about whether it exists.
-        if (held is null)
-            throw new LoomException(ErrorCodes.Forbidden, $"Your token has no role in workspace '{name}'.");
-        var workspace = await workspaces.ResolveAsync(name, context.RequestAborted);
-        if (held < needed)
-            throw new LoomException(ErrorCodes.Forbidden, $"This call needs the {needed} role in workspace '{name}'; your token has {held}.");
-        return new WorkspaceScope(workspace, held.Value);
+        return await workspaces.AuthorizeAsync(context.User, name, needed, context.RequestAborted);
     }
 }

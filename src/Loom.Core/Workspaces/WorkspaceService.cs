@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using System.Security.Claims;
 using Loom.Contracts;
 using Loom.Core.Common;
+using Loom.Core.Identity;
 using Microsoft.Extensions.Logging;
 
 namespace Loom.Core.Workspaces;
@@ -19,6 +21,20 @@ public sealed partial class WorkspaceService(IWorkspaceStore store, TimeProvider
             ?? throw LoomException.NotFound(ErrorCodes.WorkspaceNotFound, "Workspace", name!);
         _byName[found.Name] = found;
         return found;
+    }
+
+    /// <summary>
+    /// The workspace <paramref name="name"/> as <paramref name="user"/> may use it, when the user holds at least <paramref name="needed"/>
+    /// there; a caller with no role learns nothing about whether it exists.
+    /// </summary>
+    public async ValueTask<WorkspaceScope> AuthorizeAsync(ClaimsPrincipal user, string? name, Role needed, CancellationToken cancellationToken)
+    {
+        var held = user.RoleIn(name ?? "")
+            ?? throw new LoomException(ErrorCodes.Forbidden, $"Your token has no role in workspace '{name}'.");
+        var workspace = await ResolveAsync(name, cancellationToken);
+        if (held < needed)
+            throw new LoomException(ErrorCodes.Forbidden, $"This call needs the {needed} role in workspace '{name}'; your token has {held}.");
+        return new WorkspaceScope(workspace, held);
     }
 
     public async Task<WorkspaceDto> CreateAsync(CreateWorkspaceRequest request, CancellationToken cancellationToken)
