@@ -44,8 +44,8 @@ internal sealed class DemoSetup(LoomClient client, ServerOptions options, Uri se
             var answer = await WaitUntilAnsweredAsync(cancellationToken);
             Say($"ready: endpoint {Endpoint} answered {SampleRequest} with {answer}. Try it:");
             output.WriteLine($"  {DemoSamples.InvokeLine(options, server, Endpoint, SampleRequest)}");
-            output.WriteLine($"  Server: {server.GetLeftPart(UriPartial.Authority)} (the Studio is not built yet; the API reference is at "
-                + $"{server.GetLeftPart(UriPartial.Authority)}/api/reference)");
+            output.WriteLine($"  Studio: {server.GetLeftPart(UriPartial.Authority)}/experiments/{Experiment} (sign in with the admin token, "
+                + $"{Path.Combine(options.DataDirectory, "admin.token")})");
             return true;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

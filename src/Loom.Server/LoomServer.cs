@@ -71,7 +71,7 @@ public static class LoomServer
             await app.StartAsync(cancellationToken);
             var url = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
             if (options.Banner)
-                Console.WriteLine($"Loom is listening on {url}\nData folder: {options.DataDirectory}\nAdmin token: {tokenPath}\nAPI reference: {url}/api/reference");
+                Console.WriteLine($"Loom is listening on {url}\nStudio: {url}/ (sign in with a token)\nData folder: {options.DataDirectory}\nAdmin token: {tokenPath}\nAPI reference: {url}/api/reference");
             return new RunningServer(app, new Uri(url), tokenPath, folderLock);
         }
         catch

@@ -44,7 +44,14 @@ public sealed class DemoTests : IDisposable
             }
             Assert.Contains(Invoke, ready);
             Assert.Contains($"--url http://127.0.0.1:{port}", ready);
-            Assert.Contains("Server: http://127.0.0.1:", await server.StandardOutput.ReadLineAsync(bound.Token));
+            Assert.Contains($"Studio: http://127.0.0.1:{port}/experiments/demo", await server.StandardOutput.ReadLineAsync(bound.Token));
+            // The loom executable serves the Studio's page and scripts from its own static-asset manifests.
+            using (var browser = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") })
+            {
+                Assert.Equal(System.Net.HttpStatusCode.OK, (await browser.GetAsync("/signin", bound.Token)).StatusCode);
+                Assert.Equal(System.Net.HttpStatusCode.OK, (await browser.GetAsync("/_framework/blazor.web.js", bound.Token)).StatusCode);
+                Assert.Equal(System.Net.HttpStatusCode.OK, (await browser.GetAsync("/_content/MudBlazor/MudBlazor.min.css", bound.Token)).StatusCode);
+            }
 
             var answer = await RunInShellAsync(ready, bound.Token);
             Assert.True(answer.ExitCode == 0, answer.ToString());
