@@ -17,8 +17,14 @@ public sealed class StudioSession(AuthenticationStateProvider authentication, Wo
     public async Task<ClaimsPrincipal> UserAsync() => (await authentication.GetAuthenticationStateAsync()).User;
 
     /// <summary>The chosen workspace, checked against the signed-in user's role; throws a problem the page shows when it is not allowed.</summary>
-    public async Task<WorkspaceScope> WorkspaceAsync(CancellationToken cancellationToken, Role needed = Role.Reader) =>
-        await workspaces.AuthorizeAsync(await UserAsync(), WorkspaceName, needed, cancellationToken);
+    public async Task<WorkspaceScope> WorkspaceAsync(CancellationToken cancellationToken, Role needed = Role.Reader)
+    {
+        var user = await UserAsync();
+        // A token made for one workspace opens that workspace, whatever this browser looked at before.
+        if (user.RoleIn(WorkspaceName) is null && user.FindFirst(LoomClaims.Workspace)?.Value is { } own && own != "*")
+            WorkspaceName = own;
+        return await workspaces.AuthorizeAsync(user, WorkspaceName, needed, cancellationToken);
+    }
 
     /// <summary>Whether the user may change things (cancel runs, send test requests) in the chosen workspace.</summary>
     public async Task<bool> CanContributeAsync() => (await UserAsync()).RoleIn(WorkspaceName) >= Role.Contributor;

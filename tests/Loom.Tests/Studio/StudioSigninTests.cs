@@ -1,5 +1,9 @@
 using System.Net;
+using Loom.Contracts;
+using Loom.Core.Identity;
+using Loom.Studio.Session;
 using Loom.TestKit;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace Loom.Tests.Studio;
@@ -11,7 +15,7 @@ public sealed class StudioSigninTests
     public async Task Signing_in_with_the_admin_token_opens_the_experiments_page_and_a_bad_token_is_refused()
     {
         await using var server = await LoomTestServer.StartAsync();
-        await server.Client.Runs.CreateAsync("default", new Loom.Contracts.CreateRunRequest(Experiment: "studio-signin"));
+        await server.Client.Runs.CreateAsync("default", new CreateRunRequest(Experiment: "studio-signin"));
         await using var browser = await StudioBrowser.LaunchAsync();
 
         var page = await browser.SignInAsync(server.Url, server.AdminToken);
@@ -24,6 +28,51 @@ public sealed class StudioSigninTests
         await stranger.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await Assertions.Expect(stranger.GetByRole(AriaRole.Alert)).ToContainTextAsync("unknown");
         Assert.EndsWith("/signin", new Uri(stranger.Url).AbsolutePath);
+    }
+
+    [Fact]
+    public async Task A_token_for_one_workspace_sees_that_workspace_and_signing_out_ends_the_session()
+    {
+        await using var server = await LoomTestServer.StartAsync();
+        await server.Client.Workspaces.CreateAsync(new CreateWorkspaceRequest("team"));
+        await server.Client.Runs.CreateAsync("team", new CreateRunRequest(Experiment: "team-only"));
+        await server.Client.Runs.CreateAsync("default", new CreateRunRequest(Experiment: "default-only"));
+        var reader = await server.Client.Tokens.CreateAsync(new CreateTokenRequest("reader", "team", Role.Reader));
+        await using var browser = await StudioBrowser.LaunchAsync();
+
+        var page = await browser.SignInAsync(server.Url, reader.Token);
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "team-only" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByText("default-only")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.GetByText("Workspace: team")).ToBeVisibleAsync();
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/signin");
+        await page.GotoAsync("/experiments");
+        Assert.Equal("/signin", new Uri(page.Url).AbsolutePath);
+    }
+
+    [Fact]
+    public async Task A_revoked_token_ends_its_session_and_run_tokens_cannot_sign_in()
+    {
+        await using var server = await LoomTestServer.StartAsync();
+        var person = await server.Client.Tokens.CreateAsync(new CreateTokenRequest("person"));
+        await using var browser = await StudioBrowser.LaunchAsync();
+        var page = await browser.SignInAsync(server.Url, person.Token);
+
+        await server.Client.Tokens.RevokeAsync(person.Id);
+        await page.GotoAsync("/experiments");
+        Assert.Equal("/signin", new Uri(page.Url).AbsolutePath);
+
+        var tokens = server.Services.GetRequiredService<TokenService>();
+        Assert.Null(await StudioAuthentication.PrincipalForAsync(tokens, await RunTokenAsync(server), CancellationToken.None));
+    }
+
+    private static async Task<string> RunTokenAsync(LoomTestServer server)
+    {
+        var tokens = server.Services.GetRequiredService<TokenService>();
+        var (record, secret) = tokens.NewScoped(TokenKinds.Run, "run-1", "default");
+        await server.Services.GetRequiredService<ITokenStore>().InsertAsync(record, CancellationToken.None);
+        return secret;
     }
 
     [Fact]
