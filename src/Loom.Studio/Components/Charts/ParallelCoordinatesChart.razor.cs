@@ -29,7 +29,7 @@ public sealed partial class ParallelCoordinatesChart
         _redraw = _drawn is not null;
         _drawn = Dimensions;
         _traces = [Trace(Dimensions)];
-        _layout = new Plotly.Blazor.Layout { Height = Height, Margin = new Margin { L = 64, R = 64, T = 56, B = 32 }, PaperBgColor = "rgba(0,0,0,0)" };
+        _layout = new Plotly.Blazor.Layout { Height = Height, Margin = new Margin { L = 72, R = 120, T = 64, B = 32 }, PaperBgColor = "rgba(0,0,0,0)" };
     }
 
     protected override async Task OnAfterRenderAsync(bool firstRender)
