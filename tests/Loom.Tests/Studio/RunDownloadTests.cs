@@ -68,6 +68,18 @@ public sealed class RunDownloadTests
         }
         var escape = await http.GetAsync($"/studio/download/{Workspace}/runs/{run.Id}/artifacts/..%2F..%2Fetc%2Fpasswd");
         Assert.InRange(escape.Status, 400, 404);
+
+        // The snapshot tab opens on the run's script and offers the same downloads.
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Snapshot" }).ClickAsync();
+        await Assertions.Expect(page.Locator("pre")).ToContainTextAsync("print('hello')");
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Download zip" }))
+            .ToHaveAttributeAsync("href", StudioDownloads.SnapshotZipUrl(Workspace, run.Id));
+        await StudioBrowser.ScreenshotAsync(page, "run-snapshot");
+        await page.GetByRole(AriaRole.Tab, new() { Name = "Outputs + logs" }).ClickAsync();
+        await Assertions.Expect(page.Locator("[data-log='user_logs/std_log.txt']")).ToContainTextAsync("line 49999");
+        await page.GetByText("weights v1.bin").ClickAsync();
+        await Assertions.Expect(page.GetByText("This file is not text")).ToBeVisibleAsync();
+        await StudioBrowser.ScreenshotAsync(page, "run-outputs");
     }
 
     [Fact]

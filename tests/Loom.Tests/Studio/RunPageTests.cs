@@ -113,6 +113,24 @@ public sealed class RunPageTests : StudioComponentTest
     }
 
     [Fact]
+    public async Task Metrics_of_a_live_run_are_read_again_as_they_grow_and_long_ones_are_downsampled()
+    {
+        var run = await Server.Client.Runs.CreateAsync("default", new CreateRunRequest("metrics"));
+        await Server.Client.Metrics.LogAsync("default", run.Id, new MetricBatch(
+            [.. Enumerable.Range(0, 5000).Select(i => new MetricPoint("long", Math.Sin(i / 100.0), i)), new MetricPoint("short", 1), new MetricPoint("short", 2)]));
+
+        Context.Services.GetRequiredService<NavigationManager>().NavigateTo($"/runs/{run.Id}?tab=metrics");
+        var page = Context.Render<RunPage>(p => p.Add(c => c.RunId, run.Id));
+        await page.WaitForAssertionAsync(() => Assert.Equal(2, page.FindAll("[data-metric]").Count), Wait);
+        Assert.Contains("5,000 points logged, 1,000 drawn", page.Markup);
+        Assert.Contains("2 points logged", page.Markup);
+
+        await Server.Client.Metrics.LogAsync("default", run.Id, new MetricBatch([new MetricPoint("short", 3), new MetricPoint("fresh", 7)]));
+        await page.WaitForAssertionAsync(() => Assert.Contains("3 points logged", page.Markup), Wait);
+        await page.WaitForAssertionAsync(() => Assert.Equal(3, page.FindAll("[data-metric]").Count), Wait);
+    }
+
+    [Fact]
     public async Task Child_runs_form_a_tree_that_links_each_run()
     {
         var root = await Server.Client.Runs.CreateAsync("default", new CreateRunRequest("tree", DisplayName: "pipeline"));
