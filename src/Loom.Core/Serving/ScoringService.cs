@@ -88,7 +88,7 @@ public sealed class ScoringService(EndpointDirectory directory, EndpointTelemetr
             if (target is not null)
                 telemetry.Record(new EndpointRequestRecord(target.WorkspaceId, target.EndpointId, deployment, startedMs,
                     Math.Round(time.GetElapsedTime(started).TotalMilliseconds, 3), context.Response.StatusCode, requestBytes, responseBytes,
-                    error is { Length: > 1000 } ? error[..1000] : error));
+                    EndpointTelemetryIntake.Clip(error)));
         }
     }
 

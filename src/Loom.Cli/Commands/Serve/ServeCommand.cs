@@ -9,8 +9,8 @@ namespace Loom.Cli.Commands.Serve;
 /// <c>loom serve --deployment ENDPOINT/DEPLOYMENT [--urls URLS] [--python PATH] [--cache DIR]</c> (with the usual <c>--url</c>,
 /// <c>--token</c>, <c>--workspace</c>): serves one deployment in this process, the scale-out form of the server's endpoint host. It reads
 /// the deployment through the API, proves it, prints "Serving ENDPOINT/DEPLOYMENT on URL" and answers <c>POST /score</c>, <c>GET /</c> and
-/// <c>GET /swagger.json</c> with the endpoint's auth until SIGTERM or Ctrl+C (exit 0), following the deployment's updates. A failed
-/// proof prints the workers' init log and exits 1.
+/// <c>GET /swagger.json</c> with the endpoint's auth until SIGTERM or Ctrl+C (exit 0), following the deployment's updates and sending
+/// every call it answered to the endpoint's telemetry on the server. A failed proof prints the workers' init log and exits 1.
 /// </summary>
 internal sealed class ServeCommand : LoomCommand
 {
@@ -67,8 +67,8 @@ internal sealed class ServeCommand : LoomCommand
             Python = parseResult.GetValue(python) ?? "python3",
             CacheDirectory = parseResult.GetValue(cache) is { } dir ? Path.GetFullPath(dir) : null,
             // Like LOOM_AGENT_HEARTBEAT_SECONDS: a knob for tests and impatient operators, not an option.
-            RefreshInterval = double.TryParse(Context.GetEnvironmentVariable("LOOM_SERVE_REFRESH_SECONDS"), NumberStyles.Float, CultureInfo.InvariantCulture,
-                out var seconds) && seconds > 0 ? TimeSpan.FromSeconds(seconds) : StandaloneOptions.DefaultRefreshInterval,
+            RefreshInterval = Seconds("LOOM_SERVE_REFRESH_SECONDS") ?? StandaloneOptions.DefaultRefreshInterval,
+            TelemetryInterval = Seconds("LOOM_SERVE_TELEMETRY_SECONDS") ?? StandaloneOptions.DefaultTelemetryInterval,
             Log = Log,
         };
         return await UntilSignaled.RunAsync(stop => ServeAsync(options, stop), "loom-serve", cancellationToken);
@@ -100,6 +100,11 @@ internal sealed class ServeCommand : LoomCommand
         Log($"stopping {host.Name}");
         return ExitCodes.Ok;
     }
+
+    private TimeSpan? Seconds(string variable) =>
+        double.TryParse(Context.GetEnvironmentVariable(variable), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0
+            ? TimeSpan.FromSeconds(seconds)
+            : null;
 
     private void Log(string line) => Output.WriteError($"{DateTime.UtcNow.ToString("HH:mm:ss", CultureInfo.InvariantCulture)} loom serve: {line}");
 }
