@@ -19,6 +19,16 @@ class InputConversionError(ValueError):
         return InputConversionError("{}{}{}".format(outer, joiner, self.field), self.message)
 
 
+def converted(kind, value, field):
+    """``kind.deserialize_input(value)``; whatever that raises becomes an ``InputConversionError`` naming ``field``."""
+    try:
+        return kind.deserialize_input(value)
+    except InputConversionError as error:
+        raise error.within(field) from error
+    except Exception as error:  # noqa: BLE001 - whatever the conversion raised, the value was not what was declared
+        raise InputConversionError(field, message_of(error)) from error
+
+
 def message_of(error):
     """An exception's message for a caller: its text, or its type when it has none."""
     try:

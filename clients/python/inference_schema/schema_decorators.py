@@ -3,7 +3,7 @@
 import functools
 import inspect
 
-from .errors import InputConversionError, message_of
+from .errors import converted
 from .parameter_types.abstract_parameter_type import AbstractParameterType
 
 SCHEMA_ATTRIBUTE = "__inference_schema__"
@@ -47,24 +47,16 @@ def input_schema(param_name, param_type, convert_to_provided_type=True, optional
         if optional:
             schema["optional"].add(param_name)
 
-        def converted(value):
-            try:
-                return param_type.deserialize_input(value)
-            except InputConversionError as error:
-                raise error.within(param_name) from error
-            except Exception as error:  # noqa: BLE001 - whatever the conversion raised, the value was not what was declared
-                raise InputConversionError(param_name, message_of(error)) from error
-
         def convert(args, kwargs):
             if not convert_to_provided_type:
                 return args, kwargs
             if param_name in kwargs:
                 kwargs = dict(kwargs)
-                kwargs[param_name] = converted(kwargs[param_name])
+                kwargs[param_name] = converted(param_type, kwargs[param_name], param_name)
             elif param_name in names and names.index(param_name) < len(args):
                 position = names.index(param_name)
                 args = list(args)
-                args[position] = converted(args[position])
+                args[position] = converted(param_type, args[position], param_name)
             return args, kwargs
 
         return _wrap(function, schema, convert)

@@ -14,7 +14,7 @@ namespace Loom.Tests.Serving;
 /// registered, deployed without an entry script and invoked through the CLI against a server with the real host, its answers checked
 /// against the same arithmetic done here.
 /// </summary>
-public sealed class OnnxNoCodeTests : IAsyncLifetime, IDisposable
+public sealed class OnnxNoCodeTests : ServingCliTestBase
 {
     private const string Python = "/usr/bin/python3";
 
@@ -43,40 +43,14 @@ public sealed class OnnxNoCodeTests : IAsyncLifetime, IDisposable
     private static readonly float[,] W = { { 0.5f, -1.25f, 2f }, { 1.5f, 0.25f, -0.75f }, { -2f, 3f, 0.125f }, { 0.1f, 0.2f, 0.3f } };
     private static readonly float[] B = [0.5f, -0.5f, 1f];
 
-    private readonly TempDirectory _home = new("loom-home");
-    private readonly TempDirectory _files = new("loom-onnx");
-    private ServingTestServer _server = null!;
-    private CliProcess _cli = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await ServingTestServer.StartAsync(null, realHost: true);
-        _cli = new CliProcess(_home.Path);
-        _cli.Environment["LOOM_URL"] = _server.Url.ToString();
-        _cli.Environment["LOOM_TOKEN"] = _server.AdminToken;
-    }
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
-
-    public void Dispose()
-    {
-        _home.Dispose();
-        _files.Dispose();
-    }
-
-    private async Task<CliResult> Ok(params string[] args)
-    {
-        var result = await _cli.RunAsync(args);
-        Assert.True(result.ExitCode == 0, result.ToString());
-        return result;
-    }
+    protected override bool RealHost => true;
 
     /// <summary>Writes the model with Debian's onnx package; W and b go to it as JSON, the same numbers the test computes with.</summary>
     private async Task<string> BuildModelAsync()
     {
-        var script = _files.Combine("build.py");
+        var script = FilePath("build.py");
         await File.WriteAllTextAsync(script, Builder);
-        var model = _files.Combine("affine.onnx");
+        var model = FilePath("affine.onnx");
         var rows = Enumerable.Range(0, W.GetLength(0)).Select(i => Enumerable.Range(0, W.GetLength(1)).Select(j => W[i, j]).ToArray()).ToArray();
         var start = new ProcessStartInfo(Python) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var arg in new[] { script, model, JsonSerializer.Serialize(rows), JsonSerializer.Serialize(B) }) start.ArgumentList.Add(arg);
@@ -129,8 +103,8 @@ public sealed class OnnxNoCodeTests : IAsyncLifetime, IDisposable
         var one = await Ok("endpoint", "invoke", "affine", "--data", """{"inputs": {"x": [[1, 1, 1, 1]]}}""", "-o", "json");
         using (var single = JsonDocument.Parse(one.Stdout))
             Assert.Equal(Expected([[1f, 1f, 1f, 1f]])[0][2], single.RootElement.GetProperty("response").GetProperty("y")[0][2].GetSingle(), 5);
-        var key = (await _server.Client.Endpoints.GetKeysAsync("default", "affine")).PrimaryKey;
-        using var http = _server.NewHttp(null);
+        var key = (await Server.Client.Endpoints.GetKeysAsync("default", "affine")).PrimaryKey;
+        using var http = Server.NewHttp(null);
         using var request = new HttpRequestMessage(HttpMethod.Post, "/endpoints/default/affine/score")
         {
             Content = new StringContent("""{"data": [[1, 2, 3]]}""", Encoding.UTF8, "application/json"),

@@ -1,6 +1,6 @@
 """``StandardPythonParameterType``: a plain JSON value (dict, list, str, number, bool), which may nest other types."""
 
-from ..errors import InputConversionError, message_of
+from ..errors import converted
 from .abstract_parameter_type import AbstractParameterType, schema_of_value, to_json_value
 
 # What a JSON value must be for a sample of each plain type; a whole number is a fine float.
@@ -15,10 +15,10 @@ class StandardPythonParameterType(AbstractParameterType):
             return sample.deserialize_input(input_data)
         _check_kind(sample, input_data)
         if isinstance(sample, dict):
-            return {key: _nested(sample[key], value, key) if isinstance(sample.get(key), AbstractParameterType) else value
+            return {key: converted(sample[key], value, key) if isinstance(sample.get(key), AbstractParameterType) else value
                     for key, value in input_data.items()}
         if isinstance(sample, (list, tuple)) and sample and isinstance(sample[0], AbstractParameterType):
-            return [_nested(sample[0], item, "[{}]".format(index)) for index, item in enumerate(input_data)]
+            return [converted(sample[0], item, "[{}]".format(index)) for index, item in enumerate(input_data)]
         if isinstance(sample, float) and not isinstance(sample, bool) and isinstance(input_data, int):
             return float(input_data)
         return input_data
@@ -53,12 +53,3 @@ def _kind_of(value):
         if type(value) is kind:
             return words
     return type(value).__name__
-
-
-def _nested(kind, value, key):
-    try:
-        return kind.deserialize_input(value)
-    except InputConversionError as error:
-        raise error.within(key) from error
-    except Exception as error:  # noqa: BLE001 - whatever the conversion raised, the value was not what was declared
-        raise InputConversionError(key, message_of(error)) from error
