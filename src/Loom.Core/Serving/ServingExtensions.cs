@@ -29,6 +29,7 @@ public static class ServingExtensions
             .AddSingleton<EndpointMetricsService>()
             .AddSingleton<EndpointTelemetry>()
             .AddSingleton<EndpointTelemetryIntake>()
+            .AddSingleton<ScoringInstruments>()
             .AddSingleton<ScoringService>()
             .AddHostedService(sp => sp.GetRequiredService<EndpointTelemetry>())
             .AddHostedService(sp => sp.GetRequiredService<DeploymentRollouts>());

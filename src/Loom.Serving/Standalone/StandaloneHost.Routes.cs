@@ -19,13 +19,14 @@ public sealed partial class StandaloneHost
 
     /// <summary>
     /// Scores the body as the embedded route does (same auth, limits, answers and problems), and keeps the call (refused ones included)
-    /// for the server's telemetry, as the embedded route records it.
+    /// for the server's telemetry, as the embedded route records it; it is traced and counted as there too.
     /// </summary>
     private async Task ScoreAsync(HttpContext context)
     {
         var cancellationToken = context.RequestAborted;
         var started = time.GetTimestamp();
         var startedAt = time.GetUtcNow();
+        var activity = instruments.Start(options.Workspace, options.Endpoint);
         byte[]? buffer = null;
         long requestBytes = 0, responseBytes = 0;
         string? error = null;
@@ -72,8 +73,10 @@ public sealed partial class StandaloneHost
         finally
         {
             if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
-            telemetry.Record(new EndpointRequestDto(startedAt, options.Deployment, Math.Round(time.GetElapsedTime(started).TotalMilliseconds, 3),
-                context.Response.StatusCode, requestBytes, responseBytes, EndpointTelemetryIntake.Clip(error)));
+            var elapsed = time.GetElapsedTime(started);
+            telemetry.Record(new EndpointRequestDto(startedAt, options.Deployment, Math.Round(elapsed.TotalMilliseconds, 3), context.Response.StatusCode,
+                requestBytes, responseBytes, EndpointTelemetryIntake.Clip(error)));
+            instruments.Stop(activity, new ScoringCall(options.Workspace, options.Endpoint, options.Deployment, context.Response.StatusCode, elapsed, error));
         }
     }
 

@@ -37,6 +37,7 @@ public sealed partial class StandaloneHost : IAsyncDisposable
     private readonly int maxRequestBytes = new EndpointOptions().MaxRequestBytes;
     private readonly TelemetryShipper telemetry;
     private readonly TimeProvider time = TimeProvider.System;
+    private readonly ScoringInstruments instruments;
     private readonly CancellationTokenSource stopShipping = new();
     private Task shipping = Task.CompletedTask;
     private DeploymentDto deployment;
@@ -58,6 +59,7 @@ public sealed partial class StandaloneHost : IAsyncDisposable
             options.TelemetryBufferLimit, options.Log);
         app = Build();
         host = app.Services.GetRequiredService<DeploymentHost>();
+        instruments = app.Services.GetRequiredService<ScoringInstruments>();
     }
 
     /// <summary>The address the host listens on.</summary>
@@ -214,6 +216,8 @@ public sealed partial class StandaloneHost : IAsyncDisposable
             CacheDirectory = options.ResolvedCacheDirectory,
         };
         builder.Services.AddSingleton(sp => new DeploymentHost(hostOptions, blobs, sp.GetRequiredService<ILogger<DeploymentHost>>(), TimeProvider.System));
+        builder.Services.AddSingleton<ScoringInstruments>();
+        builder.AddLoomTelemetry("loom-serve", options.Otlp);
         var built = builder.Build();
         MapRoutes(built);
         return built;

@@ -45,6 +45,9 @@ public sealed class StandaloneOptions
     /// <summary>How many calls may wait for the server (one out of reach) before the oldest are dropped (default 10,000).</summary>
     public int TelemetryBufferLimit { get; init; } = 10_000;
 
+    /// <summary>Where traces and metrics are exported over OTLP (<c>--otlp-endpoint</c>, <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>); null exports nothing.</summary>
+    public OtlpTarget? Otlp { get; init; }
+
     /// <summary>Where lines about what the host does go (the CLI writes them to standard error).</summary>
     public Action<string> Log { get; init; } = _ => { };
 
