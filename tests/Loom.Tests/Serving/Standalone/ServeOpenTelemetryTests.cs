@@ -18,32 +18,20 @@ public sealed class ServeOpenTelemetryTests : ServeTestBase
         Assert.True(deployed.State == DeploymentStates.Succeeded, $"{deployed.Error}\n{deployed.InitLog}");
         var key = (await Server.Client.Endpoints.GetKeysAsync("default", "serve-otel")).PrimaryKey;
 
-        var port = FreePort.Next();
-        using var serve = Serve("serve-otel/blue", port, new Dictionary<string, string>
+        var environment = new Dictionary<string, string>
         {
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = collector.Url.ToString(),
             ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
             ["OTEL_METRIC_EXPORT_INTERVAL"] = "200",
-        });
-        var stderr = serve.StandardError.ReadToEndAsync();
-        using var bound = new CancellationTokenSource(Bound);
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = Bound };
-        try
+        };
+        await ServingAsync("serve-otel/blue", async (http, _) =>
         {
-            Assert.Equal($"Serving serve-otel/blue on http://127.0.0.1:{port}", await serve.StandardOutput.ReadLineAsync(bound.Token));
             await HttpAssert.Status(HttpStatusCode.OK, await Post(http, "{\"data\": 1}", key));
-
             Assert.True(await collector.WaitForAsync("traces", Bound, ScoringInstruments.SpanName, "serve-otel", "loom-serve"),
                 $"no scoring span from loom serve; traces received: {collector.Received("traces").Count}");
             Assert.True(await collector.WaitForAsync("metrics", Bound, ScoringInstruments.RequestsName, ScoringInstruments.DurationName, "serve-otel"),
                 $"no scoring metrics from loom serve; metrics received: {collector.Received("metrics").Count}");
-            await StopAsync(serve, bound.Token);
-            Assert.True(serve.ExitCode == 0, await stderr);
-        }
-        finally
-        {
-            if (!serve.HasExited) serve.Kill(entireProcessTree: true);
-        }
+        }, environment);
     }
 
     [Fact]

@@ -44,18 +44,11 @@ public sealed class ServeParityTests : ServeTestBase
         Assert.Equal(("""{"data": [1, 2], "tag": "the-sample"}""", "fast"), (deployed.SampleRequest, deployed.Variables!["MODE"]));
         var key = (await Server.Client.Endpoints.GetKeysAsync("default", "iris")).PrimaryKey;
 
-        var port = FreePort.Next();
-        using var serve = Serve("iris/blue", port, new Dictionary<string, string> { ["LOOM_SERVE_TELEMETRY_SECONDS"] = "0.2" });
-        var stderr = serve.StandardError.ReadToEndAsync();
-        using var bound = new CancellationTokenSource(Bound);
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = Bound };
-        try
+        await ServingAsync("iris/blue", async (http, bound) =>
         {
-            Assert.Equal($"Serving iris/blue on http://127.0.0.1:{port}", await serve.StandardOutput.ReadLineAsync(bound.Token));
-
             // One worker: it answered the sample in this host's proof before anything else, and it has the deployment's variable.
             var first = await HttpAssert.Status(HttpStatusCode.OK, await Post(http, """{"data": [1, 2, 3]}""", key));
-            using (var answer = JsonDocument.Parse(await first.Content.ReadAsStringAsync(bound.Token)))
+            using (var answer = JsonDocument.Parse(await first.Content.ReadAsStringAsync(bound)))
             {
                 Assert.Equal("sampled", answer.RootElement.GetProperty("state").GetString());
                 Assert.Equal("fast", answer.RootElement.GetProperty("mode").GetString());
@@ -71,7 +64,7 @@ public sealed class ServeParityTests : ServeTestBase
             await HttpAssert.Status(HttpStatusCode.OK, await Post(http, """{"data": [5]}""", key));
 
             // Six calls, sent by the host while it runs.
-            var metrics = await MetricsWhenAsync(m => m.Requests >= 6, bound.Token);
+            var metrics = await MetricsWhenAsync(m => m.Requests >= 6, bound);
             Assert.Equal((6L, 3L), (metrics.Requests, metrics.Errors));
             Assert.Equal(6, metrics.ByDeployment["blue"].Requests);
             Assert.Equal((3L, 2L, 1L), (metrics.ByStatus["200"], metrics.ByStatus["400"], metrics.ByStatus["401"]));
@@ -79,14 +72,9 @@ public sealed class ServeParityTests : ServeTestBase
 
             // Calls answered just before a stop are sent as it stops.
             for (var i = 0; i < 3; i++) await HttpAssert.Status(HttpStatusCode.OK, await Post(http, """{"data": [1]}""", key));
-            await StopAsync(serve, bound.Token);
-            Assert.True(serve.ExitCode == 0, await stderr);
-            Assert.Equal(9, (await MetricsWhenAsync(m => m.Requests >= 9, bound.Token)).Requests);
-        }
-        finally
-        {
-            if (!serve.HasExited) serve.Kill(entireProcessTree: true);
-        }
+        }, new Dictionary<string, string> { ["LOOM_SERVE_TELEMETRY_SECONDS"] = "0.2" });
+        using var afterStop = new CancellationTokenSource(Bound);
+        Assert.Equal(9, (await MetricsWhenAsync(m => m.Requests >= 9, afterStop.Token)).Requests);
     }
 
     /// <summary>The endpoint's metrics once <paramref name="condition"/> holds, or as they are when the bound is reached.</summary>

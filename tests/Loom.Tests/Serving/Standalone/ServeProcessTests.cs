@@ -106,41 +106,27 @@ public sealed class ServeProcessTests : ServeTestBase
         Assert.True(deployed.State == DeploymentStates.Succeeded, $"{deployed.Error}\n{deployed.InitLog}");
         var key = (await Server.Client.Endpoints.GetKeysAsync("default", "iris")).PrimaryKey;
 
-        var port = FreePort.Next();
-        using var serve = Serve("iris/blue", port);
-        var stderr = serve.StandardError.ReadToEndAsync();
-        using var bound = new CancellationTokenSource(Bound);
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = Bound };
-        try
+        var log = await ServingAsync("iris/blue", async (http, bound) =>
         {
-            Assert.Equal($"Serving iris/blue on http://127.0.0.1:{port}", await serve.StandardOutput.ReadLineAsync(bound.Token));
-            Assert.Contains("weights-1", await (await Post(http, "{\"data\": 1}", key)).Content.ReadAsStringAsync(bound.Token));
+            Assert.Contains("weights-1", await (await Post(http, "{\"data\": 1}", key)).Content.ReadAsStringAsync(bound));
 
             await RegisterAsync("iris", "weights-2");
             await Server.Client.Endpoints.UpdateDeploymentAsync("default", "iris", "blue", new UpdateDeploymentRequest(Models: ["iris:2"]));
             var updated = await Server.Client.Endpoints.WaitForDeploymentAsync("default", "iris", "blue", TimeSpan.FromMilliseconds(100),
-                cancellationToken: bound.Token);
+                cancellationToken: bound);
             Assert.Equal((DeploymentStates.Succeeded, 2), (updated.State, updated.Generation));
             // Every answer meanwhile comes from one generation or the other, never an error.
             string answer;
             do
             {
                 var response = await HttpAssert.Status(HttpStatusCode.OK, await Post(http, "{\"data\": 1}", key));
-                answer = await response.Content.ReadAsStringAsync(bound.Token);
+                answer = await response.Content.ReadAsStringAsync(bound);
                 Assert.True(answer.Contains("weights-1", StringComparison.Ordinal) || answer.Contains("weights-2", StringComparison.Ordinal), answer);
             }
             while (!answer.Contains("weights-2", StringComparison.Ordinal) && !bound.IsCancellationRequested);
             Assert.Contains("weights-2", answer);
-
-            await StopAsync(serve, bound.Token);
-            var log = await stderr;
-            Assert.True(serve.ExitCode == 0, log);
-            Assert.Contains("generation 2 of iris/blue serves", log);
-        }
-        finally
-        {
-            if (!serve.HasExited) serve.Kill(entireProcessTree: true);
-        }
+        });
+        Assert.Contains("generation 2 of iris/blue serves", log);
     }
 
     [Fact]
@@ -179,28 +165,15 @@ public sealed class ServeProcessTests : ServeTestBase
         await Server.Client.Workspaces.CreateAsync(new CreateWorkspaceRequest("elsewhere"));
         var stranger = (await Server.Client.Tokens.CreateAsync(new CreateTokenRequest("stranger", "elsewhere", Role.Owner))).Token;
 
-        var port = FreePort.Next();
-        using var serve = Serve("tokened/blue", port);
-        var stderr = serve.StandardError.ReadToEndAsync();
-        using var bound = new CancellationTokenSource(Bound);
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = Bound };
-        try
+        await ServingAsync("tokened/blue", async (http, bound) =>
         {
-            Assert.Equal($"Serving tokened/blue on http://127.0.0.1:{port}", await serve.StandardOutput.ReadLineAsync(bound.Token));
-            Assert.Contains("weights-1", await (await HttpAssert.Status(HttpStatusCode.OK, await Post(http, "{\"data\": 1}", reader))).Content.ReadAsStringAsync(bound.Token));
+            Assert.Contains("weights-1", await (await HttpAssert.Status(HttpStatusCode.OK, await Post(http, "{\"data\": 1}", reader))).Content.ReadAsStringAsync(bound));
             await HttpAssert.Status(HttpStatusCode.OK, await Post(http, "{\"data\": 1}", reader));
             await HttpAssert.Problem(HttpStatusCode.Unauthorized, ErrorCodes.Unauthorized, await Post(http, "{\"data\": 1}", null));
             await HttpAssert.Problem(HttpStatusCode.Unauthorized, ErrorCodes.Unauthorized, await Post(http, "{\"data\": 1}", "not-a-token"));
             var refused = await HttpAssert.Problem(HttpStatusCode.Unauthorized, ErrorCodes.Unauthorized, await Post(http, "{\"data\": 1}", stranger));
             Assert.Contains("no role in workspace 'default'", refused.Detail);
-
-            await StopAsync(serve, bound.Token);
-            Assert.True(serve.ExitCode == 0, await stderr);
-        }
-        finally
-        {
-            if (!serve.HasExited) serve.Kill(entireProcessTree: true);
-        }
+        });
     }
 
     [Fact]

@@ -104,6 +104,33 @@ public abstract class ServeTestBase : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// Runs <c>loom serve</c> for <paramref name="deployment"/> until it says it serves, makes <paramref name="calls"/> on it, stops it with
+    /// SIGTERM and checks that it exited 0; returns what it logged.
+    /// </summary>
+    protected async Task<string> ServingAsync(string deployment, Func<HttpClient, CancellationToken, Task> calls,
+        IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var port = FreePort.Next();
+        using var serve = Serve(deployment, port, environment);
+        var stderr = serve.StandardError.ReadToEndAsync();
+        using var bound = new CancellationTokenSource(Bound);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = Bound };
+        try
+        {
+            Assert.Equal($"Serving {deployment} on http://127.0.0.1:{port}", await serve.StandardOutput.ReadLineAsync(bound.Token));
+            await calls(http, bound.Token);
+            await StopAsync(serve, bound.Token);
+            var log = await stderr;
+            Assert.True(serve.ExitCode == 0, log);
+            return log;
+        }
+        finally
+        {
+            if (!serve.HasExited) serve.Kill(entireProcessTree: true);
+        }
+    }
+
     /// <summary>Sends SIGTERM and waits (bounded) for the process to exit.</summary>
     protected static async Task StopAsync(Process serve, CancellationToken bound)
     {
