@@ -21,6 +21,7 @@ internal sealed class TelemetryShipper(Func<EndpointTelemetryBatch, Cancellation
     private List<EndpointRequestDto>? unsent;
     private long dropped;
     private bool failing;
+    private string? refusal;
 
     /// <summary>Calls waiting to be sent (the batch being retried included).</summary>
     public int Count
@@ -70,14 +71,17 @@ internal sealed class TelemetryShipper(Func<EndpointTelemetryBatch, Cancellation
             {
                 await post(new EndpointTelemetryBatch(batch), cancellationToken);
                 unsent = null;
-                if (failing) log(string.Create(CultureInfo.InvariantCulture, $"telemetry reaches the server again ({batch.Count} calls sent)"));
+                if (failing || refusal is not null) log(string.Create(CultureInfo.InvariantCulture, $"telemetry reaches the server again ({batch.Count} calls sent)"));
                 failing = false;
+                refusal = null;
             }
             catch (LoomApiException e) when (e.Status is >= 400 and < 500 and not (408 or 429))
             {
-                // Sending it again would be refused again.
+                // Sending it again would be refused again. A refusal that lasts (a token without the Contributor role) is said once.
                 unsent = null;
-                log(string.Create(CultureInfo.InvariantCulture, $"the server refused {batch.Count} telemetry calls, which are dropped: {e.Message}"));
+                if (refusal != e.Code)
+                    log(string.Create(CultureInfo.InvariantCulture, $"the server refused {batch.Count} telemetry calls, which are dropped: {e.Message}"));
+                refusal = e.Code;
                 return;
             }
             catch (Exception e) when (e is LoomApiException or HttpRequestException or IOException

@@ -52,7 +52,7 @@ public sealed class TelemetryShipperTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_batch_the_server_refuses_is_dropped_and_said_so()
+    public async Task A_batch_the_server_refuses_is_dropped_and_said_so_once()
     {
         var lines = new List<string>();
         var shipper = new TelemetryShipper((batch, ct) => _server.Client.Endpoints.RecordTelemetryAsync("default", "iris", batch, ct), limit: 100, lines.Add);
@@ -60,6 +60,15 @@ public sealed class TelemetryShipperTests : IAsyncLifetime
         shipper.Record(Call(1, deployment: "gone"));
         await shipper.FlushAsync(bound.Token);
         Assert.Equal(0, shipper.Count);
-        Assert.Contains(lines, l => l.StartsWith("the server refused 1 telemetry calls, which are dropped", StringComparison.Ordinal) && l.Contains("'gone'", StringComparison.Ordinal));
+        var refused = Assert.Single(lines);
+        Assert.StartsWith("the server refused 1 telemetry calls, which are dropped", refused);
+        Assert.Contains("'gone'", refused);
+        // The same refusal again is not said again; a batch it takes is.
+        shipper.Record(Call(2, deployment: "gone"));
+        await shipper.FlushAsync(bound.Token);
+        Assert.Single(lines);
+        shipper.Record(Call(3));
+        await shipper.FlushAsync(bound.Token);
+        Assert.Equal("telemetry reaches the server again (1 calls sent)", lines[^1]);
     }
 }
