@@ -9,7 +9,7 @@ rm -rf "$RESULTS" && mkdir -p "$RESULTS"
 
 # --- what the tests need: Debian packages, installed only when missing ---
 need=()
-for pkg in postgresql python3 python3-venv python3-pip python3-setuptools python3-wheel python3-sklearn procps chromium; do
+for pkg in postgresql python3 python3-venv python3-pip python3-setuptools python3-wheel python3-sklearn python3-onnx python3-pandas procps chromium; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

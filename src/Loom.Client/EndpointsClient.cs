@@ -62,6 +62,15 @@ public sealed class EndpointsClient
         http.GetAsync<EndpointMetricsDto>(ApiPaths.WithQuery($"{Endpoint(workspace, name)}/metrics", ("minutes", minutes)), cancellationToken);
 
     /// <summary>
+    /// Records scoring calls a standalone host answered in the endpoint's telemetry (at most 10,000 a call; the Contributor role is needed).
+    /// Not retried here: a batch whose answer was lost would be counted twice.
+    /// </summary>
+    public Task<EndpointTelemetryAcceptedDto> RecordTelemetryAsync(string workspace, string name, EndpointTelemetryBatch batch,
+        CancellationToken cancellationToken = default) =>
+        http.SendJsonAsync<EndpointTelemetryAcceptedDto>(HttpMethod.Post, $"{Endpoint(workspace, name)}/telemetry", batch, idempotencyKey: null,
+            retryable: false, cancellationToken);
+
+    /// <summary>
     /// Creates a deployment, answered at once as <c>Updating</c> while the server proves it; see <see cref="WaitForDeploymentAsync"/>.
     /// With an <c>idempotencyKey</c> the call is retried on transient failures and deploys once.
     /// </summary>

@@ -116,7 +116,8 @@ public sealed record UpdateDeploymentRequest(
 /// <summary>
 /// A deployment of an endpoint: model versions (<c>name:version</c>), environment (<c>name:version</c>), source snapshot and entry
 /// script, sizing, and the state of its latest <see cref="Generation"/> (<see cref="DeploymentStates"/>). <see cref="InitLog"/>
-/// is set only when the proof failed; <see cref="Replicas"/> is what runs now.
+/// is set only when the proof failed; <see cref="Replicas"/> is what runs now. <see cref="SampleRequest"/> and <see cref="Variables"/>
+/// are what the deployment was given, so that a standalone host (<c>loom serve</c>) proves and runs it as the server does.
 /// </summary>
 public sealed record DeploymentDto(
     string Name,
@@ -136,7 +137,9 @@ public sealed record DeploymentDto(
     int Generation,
     int Replicas,
     DateTimeOffset CreatedTime,
-    DateTimeOffset UpdatedTime);
+    DateTimeOffset UpdatedTime,
+    string? SampleRequest = null,
+    IReadOnlyDictionary<string, string>? Variables = null);
 
 /// <summary>A deployment's recent log lines (worker init output, errors), oldest first.</summary>
 public sealed record DeploymentLogsDto(IReadOnlyList<string> Lines);

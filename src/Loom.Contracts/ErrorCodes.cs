@@ -59,6 +59,9 @@ public static class ErrorCodes
     public const string InvalidDeployment = "invalid_deployment";
     public const string InvalidTraffic = "invalid_traffic";
     public const string ScoringError = "scoring_error";
+
+    /// <summary>The scoring request is not the input the deployment declares (a script's <c>@input_schema</c>, an ONNX model's tensors).</summary>
+    public const string InvalidScoringInput = "invalid_scoring_input";
     public const string WorkerCrashed = "worker_crashed";
     public const string ScoringTimeout = "scoring_timeout";
     public const string Overloaded = "overloaded";
@@ -81,6 +84,7 @@ public static class ErrorCodes
         AgentRetired => 410,
         BatchTooLarge or PayloadTooLarge or SnapshotTooLarge => 413,
         IdempotencyKeyReused => 422,
+        InvalidScoringInput => 400,
         InternalError => 500,
         ScoringError or WorkerCrashed => 502,
         Unavailable or Overloaded or DeploymentNotReady => 503,

@@ -107,6 +107,7 @@ public static class LoomServer
         // Data protection only warns that its keys live in memory; Loom keeps no state in it.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning).AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error).AddFilter("Microsoft.Hosting", LogLevel.Warning);
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        builder.AddLoomTelemetry("loom-server", options.Otlp);
 
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);

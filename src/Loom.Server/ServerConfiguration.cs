@@ -1,16 +1,18 @@
+using Loom.Serving;
 using Microsoft.Extensions.Configuration;
 
 namespace Loom.Server;
 
 /// <summary>
 /// Reads <see cref="ServerOptions"/>: command-line options over <c>LOOM_*</c> variables over <c>DATA/loom.json</c>. <c>--demo</c> is a
-/// switch of the command line only.
+/// switch of the command line only. The OTLP endpoint falls back to OpenTelemetry's own <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>.
 /// </summary>
 public static class ServerConfiguration
 {
     private static readonly Dictionary<string, string> Switches = new()
     {
         ["--data"] = "Data", ["--urls"] = "Urls", ["--database"] = "Database", ["--agent-python"] = "AgentPython",
+        ["--otlp-endpoint"] = "OtlpEndpoint",
     };
 
     private const string DemoSwitch = "--demo";
@@ -22,7 +24,7 @@ public static class ServerConfiguration
         args = [.. args.Where(a => a != DemoSwitch)];
         foreach (var arg in args.Where(a => a.StartsWith("--", StringComparison.Ordinal)))
             if (!Switches.ContainsKey(arg.Split('=')[0]))
-                throw new ArgumentException($"unknown option '{arg}' (use --data, --urls, --database, --agent-python, --demo)");
+                throw new ArgumentException($"unknown option '{arg}' (use --data, --urls, --database, --agent-python, --otlp-endpoint, --demo)");
         IConfiguration Layered(string? jsonFile)
         {
             var builder = new ConfigurationBuilder();
@@ -42,6 +44,9 @@ public static class ServerConfiguration
             Database = config["Database"] is { Length: > 0 } db ? db : null,
             AgentPython = (config["AgentPython"] ?? config["AGENT_PYTHON"]) is { Length: > 0 } python ? python : "python3",
             Demo = demo,
+            Otlp = OtlpTarget.From((config["OtlpEndpoint"] ?? config["OTLP_ENDPOINT"]) is { Length: > 0 } otlp ? otlp : Variable(OtlpTarget.EndpointVariable),
+                Variable(OtlpTarget.ProtocolVariable)),
         };
+        string? Variable(string name) => environment is null ? Environment.GetEnvironmentVariable(name) : environment.TryGetValue(name, out var value) ? value : null;
     }
 }

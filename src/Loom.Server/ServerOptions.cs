@@ -39,6 +39,12 @@ public sealed class ServerOptions
     /// </summary>
     public bool Demo { get; set; }
 
+    /// <summary>
+    /// Where traces and metrics are exported over OTLP (<c>--otlp-endpoint</c>, <c>LOOM_OTLP_ENDPOINT</c>, else the standard
+    /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> with <c>OTEL_EXPORTER_OTLP_PROTOCOL</c>); null, the default, exports nothing.
+    /// </summary>
+    public Loom.Serving.OtlpTarget? Otlp { get; set; }
+
     /// <summary>Print the start-up banner (URL and admin token location) to standard output.</summary>
     public bool Banner { get; set; } = true;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Loom.Contracts;
 using Loom.Core.Serving;
 
 namespace Loom.Serving;
@@ -12,6 +13,7 @@ internal static class ScoreResults
     public const string Text = "text/plain; charset=utf-8";
 
     public const string ScoringError = "scoring_error";
+    public const string InvalidInput = ErrorCodes.InvalidScoringInput;
     public const string WorkerCrashed = "worker_crashed";
     public const string ScoringTimeout = "scoring_timeout";
     public const string Overloaded = "overloaded";

@@ -202,6 +202,61 @@ class WorkerProtocolTests(unittest.TestCase):
         self.assertEqual(worker.RESPONSE, started.score("fits")[0])
         self.assertEqual(0, started.close()[0])
 
+    def test_input_a_decorated_run_cannot_take_is_invalid_input_and_the_worker_keeps_serving(self):
+        started = self.start("""
+            import os
+            import numpy as np
+            from inference_schema.schema_decorators import input_schema
+            from inference_schema.parameter_types.numpy_parameter_type import NumpyParameterType
+            from inference_schema.parameter_types.standard_py_parameter_type import StandardPythonParameterType
+            def init():
+                pass
+            @input_schema("data", NumpyParameterType(np.array([[5.1, 3.5, 1.4, 0.2]])))
+            @input_schema("scale", StandardPythonParameterType(1.0), optional=True)
+            def run(data, scale=1.0):
+                if scale < 0:
+                    raise ValueError("scale must not be negative")
+                return {"sum": data.sum(axis=1) * scale, "pid": os.getpid()}
+            """)
+        self.assertEqual(worker.READY, started.frame()[0])
+        good = started.score('{"data": [[1, 2, 3, 4]]}')
+        self.assertEqual(bytes((worker.RESPONSE, worker.FORMAT_JSON)), good[:2])
+        pid = json.loads(good[2:])["pid"]
+
+        def invalid(body):
+            reply = started.score(body)
+            self.assertEqual(worker.INVALID_INPUT, reply[0], reply[:200])
+            return reply[1:].decode("utf-8")
+
+        self.assertIn("is not JSON", invalid("data=1,2,3,4"))
+        self.assertIn("is not UTF-8", invalid(b'{"data": "\xff"}'))
+        self.assertEqual("the request body is a JSON list, not an object of run()'s inputs", invalid("[[1, 2, 3, 4]]"))
+        self.assertIn("missing a required argument: 'data'", invalid('{"scale": 2}'))
+        self.assertIn("unexpected keyword argument 'other'", invalid('{"data": [[1, 2, 3, 4]], "other": 1}'))
+        self.assertEqual("data: expected a list of rows of 4 numbers each, got 1 row(s) of 2", invalid('{"data": [[1, 2]]}'))
+        self.assertEqual("data: expected a list of rows of 4 numbers each (could not convert string to float: 'a')",
+                         invalid('{"data": [["a", 2, 3, 4]]}'))
+        self.assertEqual("scale: expected a number, got a string", invalid('{"data": [[1, 2, 3, 4]], "scale": "x"}'))
+        self.assertTrue(len(invalid('{"data": "' + "x" * 10000 + '"}').encode("utf-8")) <= 4096)
+        # What run() itself raises stays run's error.
+        raised = started.score('{"data": [[1, 2, 3, 4]], "scale": -1}')
+        self.assertEqual(worker.RUN_RAISED, raised[0])
+        self.assertTrue(raised[1:].decode("utf-8").startswith("ValueError: scale must not be negative"))
+        again = started.score('{"data": [[1, 1, 1, 1]], "scale": 2}')
+        self.assertEqual({"sum": [8.0], "pid": pid}, json.loads(again[2:]))
+        self.assertEqual(0, started.close()[0])
+
+    def test_an_undecorated_run_gets_any_body_as_text(self):
+        started = self.start("""
+            def init():
+                pass
+            def run(raw_data):
+                return "got " + raw_data
+            """)
+        self.assertEqual(worker.READY, started.frame()[0])
+        self.assertEqual(bytes((worker.RESPONSE, worker.FORMAT_TEXT)) + b"got not json", started.score("not json"))
+        started.close()
+
     def test_the_limit_keeps_every_length_within_the_frame_header(self):
         self.assertEqual((1 << 32) - 3, worker._MAX_BODY)
         old = os.environ.get("LOOM_MAX_RESPONSE_BYTES")
@@ -250,6 +305,54 @@ class DecoratorTests(unittest.TestCase):
         schema = schema_util.get_input_schema(run)["properties"]["data"]
         self.assertEqual("numpy.ndarray", schema["format"])
         self.assertEqual({"type": "number", "format": "double"}, schema["items"]["items"])
+
+    def test_conversion_errors_name_the_input_and_say_what_was_expected(self):
+        import numpy as np
+        from inference_schema.errors import InputConversionError
+        from inference_schema.parameter_types.numpy_parameter_type import NumpyParameterType
+
+        @input_schema("payload", StandardPythonParameterType({"rows": NumpyParameterType(np.array([[1, 2]], dtype=np.int64)),
+                                                            "label": "a"}))
+        @input_schema("flags", StandardPythonParameterType([NumpyParameterType(np.array([True]))]))
+        @input_schema("count", StandardPythonParameterType(1))
+        def run(payload, flags, count):
+            return payload, flags, count
+
+        good = run(payload={"rows": [[1, 2]], "label": "b"}, flags=[[True, False]], count=3)
+        self.assertEqual(np.int64, good[0]["rows"].dtype)
+        cases = [
+            (dict(payload={"rows": [[1, 2, 3]]}, flags=[], count=1), "payload.rows: expected a list of rows of 2 integers each, got 1 row(s) of 3"),
+            (dict(payload=[], flags=[], count=1), "payload: expected an object, got a list"),
+            (dict(payload={}, flags=[[True], [[1]]], count=1), "flags[1]: expected a list of booleans, got nested lists of shape (1, 1)"),
+            (dict(payload={}, flags=[], count=1.5), "count: expected an integer, got a number"),
+            (dict(payload={}, flags=[], count=True), "count: expected an integer, got a boolean"),
+        ]
+        for arguments, message in cases:
+            with self.assertRaises(InputConversionError) as raised:
+                run(**arguments)
+            self.assertEqual(message, str(raised.exception))
+            # Still a ValueError: scripts that catch those around a decorated call keep working.
+            self.assertIsInstance(raised.exception, ValueError)
+
+    def test_pandas_records_are_converted_and_checked(self):
+        import pandas
+        from inference_schema.errors import InputConversionError
+
+        @input_schema("frame", PandasParameterType(pandas.DataFrame({"a": [1.0], "b": [2]})))
+        def run(frame):
+            return frame
+
+        converted = run(frame=[{"b": 3, "a": 1}])
+        self.assertEqual(["a", "b"], list(converted.columns))
+        self.assertEqual("float64", str(converted.dtypes["a"]))
+        for value, message in (([{"a": "x", "b": 1}], "frame: column 'a' must hold float64 values (could not convert string to float: 'x')"),
+                               ([{"a": 1}], "frame: expected a list of records with the columns a, b, got 1 column(s)")):
+            with self.assertRaises(InputConversionError) as raised:
+                run(frame=value)
+            self.assertEqual(message, str(raised.exception))
+        with self.assertRaises(InputConversionError) as raised:
+            run(frame=5)
+        self.assertTrue(str(raised.exception).startswith("frame: expected a list of records with the columns a, b ("), str(raised.exception))
 
     def test_pandas_type_without_pandas_passes_records_through(self):
         records = [{"a": 1, "b": "x"}]

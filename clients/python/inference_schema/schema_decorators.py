@@ -3,6 +3,7 @@
 import functools
 import inspect
 
+from .errors import converted
 from .parameter_types.abstract_parameter_type import AbstractParameterType
 
 SCHEMA_ATTRIBUTE = "__inference_schema__"
@@ -29,7 +30,8 @@ def input_schema(param_name, param_type, convert_to_provided_type=True, optional
     """Declares that ``param_name`` of the decorated function takes ``param_type``'s kind of value.
 
     With ``convert_to_provided_type`` (default) the JSON value passed for it is converted (a numpy array
-    from nested lists, a DataFrame from records) before the function runs.
+    from nested lists, a DataFrame from records) before the function runs; a value that cannot be converted
+    raises ``InputConversionError`` naming the parameter.
     """
     if not isinstance(param_type, AbstractParameterType):
         raise TypeError("input_schema's param_type must be a parameter type (NumpyParameterType, "
@@ -50,11 +52,11 @@ def input_schema(param_name, param_type, convert_to_provided_type=True, optional
                 return args, kwargs
             if param_name in kwargs:
                 kwargs = dict(kwargs)
-                kwargs[param_name] = param_type.deserialize_input(kwargs[param_name])
+                kwargs[param_name] = converted(param_type, kwargs[param_name], param_name)
             elif param_name in names and names.index(param_name) < len(args):
                 position = names.index(param_name)
                 args = list(args)
-                args[position] = param_type.deserialize_input(args[position])
+                args[position] = converted(param_type, args[position], param_name)
             return args, kwargs
 
         return _wrap(function, schema, convert)

@@ -638,7 +638,7 @@ class Client:
         this client's token (``token`` mode) is used. ``deployment`` pins a deployment
         (``azureml-model-deployment`` header). ``timeout``: seconds to wait for the answer (default
 90, beyond the server's default request timeout of 60). Errors are LoomErrors: 401 UnauthorizedError, 400
-        ``invalid_request``, 502 ``scoring_error``/``worker_crashed``, 503 ``overloaded``/
+        ``invalid_request`` or ``invalid_scoring_input`` (not the input the deployment declares), 502 ``scoring_error``/``worker_crashed``, 503 ``overloaded``/
         ``deployment_not_ready``, 504 ``scoring_timeout``."""
         if key is None:
             doc = self.get_endpoint(endpoint, workspace)

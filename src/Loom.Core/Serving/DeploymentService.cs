@@ -153,7 +153,7 @@ public sealed class DeploymentService(IEndpointStore store, DeploymentPlanner pl
         var runtime = host?.Runtime(workspace.Id, r.Endpoint, r.Name);
         return new DeploymentDto(r.Name, r.Endpoint, s.Models, s.Environment, s.EntryScript, s.SnapshotId, s.MinReplicas, s.MaxReplicas, s.WorkersPerReplica,
             s.MaxConcurrentRequestsPerReplica, s.RequestTimeoutMs, r.State, r.Error, r.State == DeploymentStates.Failed ? r.InitLog : null, r.Generation,
-            runtime?.Replicas ?? 0, r.CreatedTime, r.UpdatedTime);
+            runtime?.Replicas ?? 0, r.CreatedTime, r.UpdatedTime, s.SampleRequest, s.Variables);
     }
 
     private static LoomException NotFound(string endpoint, string name) =>

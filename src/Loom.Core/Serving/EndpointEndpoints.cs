@@ -23,6 +23,7 @@ public static class EndpointEndpoints
         endpoints.MapGet("/{name}/keys", GetEndpointKeys).WithName("GetEndpointKeys").WithMetadata(new RequiresRoleAttribute(Role.Contributor));
         endpoints.MapPost("/{name}/keys/regenerate", RegenerateEndpointKey).WithName("RegenerateEndpointKey");
         endpoints.MapGet("/{name}/metrics", GetEndpointMetrics).WithName("GetEndpointMetrics");
+        endpoints.MapPost("/{name}/telemetry", RecordEndpointTelemetry).WithName("RecordEndpointTelemetry");
 
         var deployments = endpoints.MapGroup("/{name}/deployments").WithTags("Deployments");
         deployments.MapPost("", CreateDeployment).WithName("CreateDeployment");
@@ -75,6 +76,14 @@ public static class EndpointEndpoints
     public static async Task<Ok<EndpointMetricsDto>> GetEndpointMetrics(WorkspaceScope scope, string name, int? minutes, EndpointMetricsService metrics,
         CancellationToken cancellationToken) =>
         TypedResults.Ok(await metrics.QueryAsync(scope.Workspace, name, minutes, cancellationToken));
+
+    /// <summary>
+    /// Records scoring calls a standalone host (<c>loom serve</c>) answered in the endpoint's telemetry, as the server records its own;
+    /// the Contributor role is needed (run and agent tokens are refused). Answers 202: the calls are written in the next batch.
+    /// </summary>
+    public static async Task<Accepted<EndpointTelemetryAcceptedDto>> RecordEndpointTelemetry(WorkspaceScope scope, string name, EndpointTelemetryBatch batch,
+        EndpointTelemetryIntake intake, CancellationToken cancellationToken) =>
+        TypedResults.Accepted((string?)null, await intake.RecordAsync(scope.Workspace, name, batch, cancellationToken));
 
     /// <summary>Stores the deployment as <c>Updating</c> and proves it in the background; poll it until <c>Succeeded</c> or <c>Failed</c>.</summary>
     public static async Task<Created<DeploymentDto>> CreateDeployment(WorkspaceScope scope, string name, CreateDeploymentRequest request, HttpRequest http,

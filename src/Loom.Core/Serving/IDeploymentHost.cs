@@ -33,7 +33,7 @@ public sealed record DeploymentProof(bool Succeeded, string? Error, string InitL
 
 /// <summary>
 /// What scoring one request gave. <see cref="ErrorCode"/> is null on success; otherwise one of
-/// <c>scoring_error</c> (the script's run raised), <c>worker_crashed</c>, <c>scoring_timeout</c>, <c>overloaded</c>,
+/// <c>invalid_scoring_input</c> (the body is not the input the deployment declares), <c>scoring_error</c> (the script's run raised), <c>worker_crashed</c>, <c>scoring_timeout</c>, <c>overloaded</c>,
 /// <c>deployment_not_ready</c>, with <see cref="Body"/> the message.
 /// </summary>
 public sealed record ScoreResult(string? ErrorCode, ReadOnlyMemory<byte> Body, string ContentType, TimeSpan? RetryAfter = null);

@@ -12,10 +12,10 @@ namespace Loom.Core.Serving;
 /// <summary>
 /// The data plane: authenticates a scoring call by endpoint key or Loom token, picks a deployment (the pinned one, else by traffic
 /// weight among those that serve), hands the raw body to the host and writes its answer, or a problem. Every call to <c>/score</c> of an
-/// existing endpoint is recorded as telemetry, refused ones included.
+/// existing endpoint is recorded as telemetry, refused ones included, and traced and counted by <see cref="ScoringInstruments"/>.
 /// </summary>
-public sealed class ScoringService(EndpointDirectory directory, EndpointTelemetry telemetry, IOptions<EndpointOptions> options, TimeProvider time,
-    ILogger<ScoringService> logger, IDeploymentHost? host = null, IDeploymentSchemas? schemas = null)
+public sealed class ScoringService(EndpointDirectory directory, EndpointTelemetry telemetry, ScoringInstruments instruments, IOptions<EndpointOptions> options,
+    TimeProvider time, ILogger<ScoringService> logger, IDeploymentHost? host = null, IDeploymentSchemas? schemas = null)
 {
     // The host that scores a deployment knows its schema best; a separate registration serves hosts that do not.
     private readonly IDeploymentSchemas? _schemas = host as IDeploymentSchemas ?? schemas;
@@ -25,6 +25,7 @@ public sealed class ScoringService(EndpointDirectory directory, EndpointTelemetr
     {
         var started = time.GetTimestamp();
         var startedMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var activity = instruments.Start(workspace, endpoint);
         var cancellationToken = context.RequestAborted;
         ScoringTarget? target = null;
         string? deployment = null;
@@ -85,10 +86,11 @@ public sealed class ScoringService(EndpointDirectory directory, EndpointTelemetr
         finally
         {
             if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
+            var elapsed = time.GetElapsedTime(started);
             if (target is not null)
                 telemetry.Record(new EndpointRequestRecord(target.WorkspaceId, target.EndpointId, deployment, startedMs,
-                    Math.Round(time.GetElapsedTime(started).TotalMilliseconds, 3), context.Response.StatusCode, requestBytes, responseBytes,
-                    error is { Length: > 1000 } ? error[..1000] : error));
+                    Math.Round(elapsed.TotalMilliseconds, 3), context.Response.StatusCode, requestBytes, responseBytes, EndpointTelemetryIntake.Clip(error)));
+            instruments.Stop(activity, new ScoringCall(workspace, endpoint, deployment, context.Response.StatusCode, elapsed, error));
         }
     }
 

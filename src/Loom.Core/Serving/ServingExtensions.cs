@@ -28,6 +28,8 @@ public static class ServingExtensions
             .AddSingleton<IModelUsage>(sp => sp.GetRequiredService<DeploymentService>())
             .AddSingleton<EndpointMetricsService>()
             .AddSingleton<EndpointTelemetry>()
+            .AddSingleton<EndpointTelemetryIntake>()
+            .AddSingleton<ScoringInstruments>()
             .AddSingleton<ScoringService>()
             .AddHostedService(sp => sp.GetRequiredService<EndpointTelemetry>())
             .AddHostedService(sp => sp.GetRequiredService<DeploymentRollouts>());

@@ -131,7 +131,16 @@ internal sealed class OnnxGeneration : ServingGeneration
             }
             return new ScoreResult(null, buffer.WrittenSpan.ToArray(), ScoreResults.Json);
         }
-        catch (Exception e) when (e is JsonException or FormatException or OnnxRuntimeException or InvalidOperationException)
+        catch (JsonException e)
+        {
+            return ScoreResults.Error(ScoreResults.InvalidInput, $"The request body is not JSON ({e.Message}); send {RequestShape}.");
+        }
+        catch (FormatException e)
+        {
+            // The tensors were read and checked against the model's inputs before anything ran: the caller sent something else.
+            return ScoreResults.Error(ScoreResults.InvalidInput, e.Message);
+        }
+        catch (Exception e) when (e is OnnxRuntimeException or InvalidOperationException or NotSupportedException)
         {
             return ScoreResults.Error(ScoreResults.ScoringError, $"{e.GetType().Name}: {e.Message}");
         }
@@ -146,17 +155,20 @@ internal sealed class OnnxGeneration : ServingGeneration
         }
     }
 
+    /// <summary>What a request looks like, for the problems that say what was wrong.</summary>
+    private string RequestShape => inputNames.Length == 1
+        ? $"{{\"data\": nested lists}} or {{\"inputs\": {{\"{inputNames[0]}\": nested lists}}}}"
+        : $"{{\"inputs\": {{{string.Join(", ", inputNames.Select(n => $"\"{n}\": ..."))}}}}} (the model has {inputNames.Length} inputs)";
+
     private JsonElement Input(JsonElement root, string name)
     {
-        if (root.ValueKind != JsonValueKind.Object) throw new FormatException("The request is not a JSON object: send {\"inputs\": {name: nested lists}} or {\"data\": nested lists}.");
+        if (root.ValueKind != JsonValueKind.Object) throw new FormatException($"The request is not a JSON object: send {RequestShape}.");
         if (root.TryGetProperty("inputs", out var inputs) && inputs.ValueKind == JsonValueKind.Object)
         {
             return inputs.TryGetProperty(name, out var value) ? value : throw new FormatException($"The request's \"inputs\" has no '{name}'.");
         }
         if (inputNames.Length == 1 && root.TryGetProperty("data", out var data)) return data;
-        throw new FormatException(inputNames.Length == 1
-            ? $"Send {{\"data\": nested lists}} or {{\"inputs\": {{\"{name}\": nested lists}}}}."
-            : $"Send {{\"inputs\": {{{string.Join(", ", inputNames.Select(n => $"\"{n}\": ..."))}}}}} (the model has {inputNames.Length} inputs).");
+        throw new FormatException($"Send {RequestShape}.");
     }
 
     private Dictionary<string, object> ZeroSample() => new()

@@ -49,7 +49,8 @@ internal static class OnnxTensors
             TensorElementType.Int64 => OrtValue.CreateTensorValueFromMemory(Flatten(name, value, dims, count, e => e.GetInt64()), dims),
             TensorElementType.Int32 => OrtValue.CreateTensorValueFromMemory(Flatten(name, value, dims, count, e => e.GetInt32()), dims),
             TensorElementType.Bool => OrtValue.CreateTensorValueFromMemory(Flatten(name, value, dims, count, e => e.GetBoolean()), dims),
-            var other => throw new FormatException($"Input '{name}' has element type {other}, which JSON tensors do not support."),
+            // The model's limit, not the caller's mistake.
+            var other => throw new NotSupportedException($"Input '{name}' has element type {other}, which JSON tensors do not support."),
         };
     }
 
@@ -89,7 +90,7 @@ internal static class OnnxTensors
                 WriteNested(writer, strings.AsSpan(), shape, static (w, x) => w.WriteStringValue(x));
                 break;
             default:
-                throw new FormatException($"Output element type {info.ElementDataType} cannot be written as JSON.");
+                throw new NotSupportedException($"Output element type {info.ElementDataType} cannot be written as JSON.");
         }
     }
 

@@ -28,7 +28,7 @@ internal sealed class RemoteDeployment(LoomClient client, string workspace, stri
 
     /// <summary>
     /// The plan of <paramref name="spec"/>'s generation, as <see cref="DeploymentPlanner"/> makes it on the server, with every file
-    /// it names in the local blob store. The API does not return a deployment's sample request or variables: the plan has neither.
+    /// it names in the local blob store, with the deployment's sample request and variables.
     /// </summary>
     public async Task<DeploymentPlan> PlanAsync(DeploymentDto spec, CancellationToken cancellationToken)
     {
@@ -51,7 +51,7 @@ internal sealed class RemoteDeployment(LoomClient client, string workspace, stri
         }
         return new DeploymentPlan(WorkspaceId, workspace, endpoint, deployment, spec.Generation, models, environment, spec.SnapshotId, source,
             spec.EntryScript, spec.MinReplicas, spec.MaxReplicas, spec.WorkersPerReplica, spec.MaxConcurrentRequestsPerReplica, spec.RequestTimeoutMs,
-            SampleRequest: null, Variables: new Dictionary<string, string>(StringComparer.Ordinal));
+            spec.SampleRequest, spec.Variables ?? new Dictionary<string, string>(StringComparer.Ordinal));
     }
 
     /// <summary>Downloads a model version (the client checks each file's hash) unless every file is stored, and stores its files.</summary>

@@ -17,48 +17,66 @@ public sealed partial class StandaloneHost
         routes.MapGet("/swagger.json", SwaggerAsync);
     }
 
-    /// <summary>Scores the body as the embedded route does (same auth, limits, answers and problems), without telemetry: that is the server's.</summary>
+    /// <summary>
+    /// Scores the body as the embedded route does (same auth, limits, answers and problems), and keeps the call (refused ones included)
+    /// for the server's telemetry, as the embedded route records it; it is traced and counted as there too.
+    /// </summary>
     private async Task ScoreAsync(HttpContext context)
     {
         var cancellationToken = context.RequestAborted;
+        var started = time.GetTimestamp();
+        var startedAt = time.GetUtcNow();
+        var activity = instruments.Start(options.Workspace, options.Endpoint);
         byte[]? buffer = null;
+        long requestBytes = 0, responseBytes = 0;
+        string? error = null;
         try
         {
             var (code, refusal) = await callers.RefusalAsync(context.Request, cancellationToken);
             if (code is not null)
             {
-                await ScoringEndpoints.WriteProblemAsync(context, code, refusal!);
+                error = refusal;
+                responseBytes = await ScoringEndpoints.WriteProblemAsync(context, code, refusal!);
                 return;
             }
             (buffer, var length, var refused, var reason) = await ScoringEndpoints.ReadBodyAsync(context.Request, maxRequestBytes, cancellationToken);
+            requestBytes = length;
             if (refused is not null)
             {
-                await ScoringEndpoints.WriteProblemAsync(context, refused, reason!);
+                error = reason;
+                responseBytes = await ScoringEndpoints.WriteProblemAsync(context, refused, reason!);
                 return;
             }
             if (OtherDeployment(context) is { } other)
             {
-                await ScoringEndpoints.WriteProblemAsync(context, ErrorCodes.DeploymentNotFound, other);
+                error = other;
+                responseBytes = await ScoringEndpoints.WriteProblemAsync(context, ErrorCodes.DeploymentNotFound, other);
                 return;
             }
             context.Response.Headers[ScoringHeaders.Deployment] = options.Deployment;
             var result = await host.ScoreAsync(RemoteDeployment.WorkspaceId, options.Endpoint, options.Deployment, buffer!.AsMemory(0, length),
                 cancellationToken);
-            await ScoringEndpoints.WriteResultAsync(context, result);
+            (responseBytes, error) = await ScoringEndpoints.WriteResultAsync(context, result);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // The caller left; answered as nginx records it.
+            error = "The caller closed the connection before the answer.";
             context.Response.StatusCode = 499;
         }
         catch (Exception e)
         {
             StandaloneLog.ScoringThrew(app.Logger, Name, e);
-            await ScoringEndpoints.WriteProblemAsync(context, ErrorCodes.InternalError, "An unexpected error occurred; it has been logged.");
+            error = "An unexpected error occurred; it has been logged.";
+            responseBytes = await ScoringEndpoints.WriteProblemAsync(context, ErrorCodes.InternalError, error);
         }
         finally
         {
             if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
+            var elapsed = time.GetElapsedTime(started);
+            telemetry.Record(new EndpointRequestDto(startedAt, options.Deployment, Math.Round(elapsed.TotalMilliseconds, 3), context.Response.StatusCode,
+                requestBytes, responseBytes, EndpointTelemetryIntake.Clip(error)));
+            instruments.Stop(activity, new ScoringCall(options.Workspace, options.Endpoint, options.Deployment, context.Response.StatusCode, elapsed, error));
         }
     }
 

@@ -35,6 +35,11 @@ public sealed partial class StandaloneHost : IAsyncDisposable
     private readonly WebApplication app;
     private readonly DeploymentHost host;
     private readonly int maxRequestBytes = new EndpointOptions().MaxRequestBytes;
+    private readonly TelemetryShipper telemetry;
+    private readonly TimeProvider time = TimeProvider.System;
+    private readonly ScoringInstruments instruments;
+    private readonly CancellationTokenSource stopShipping = new();
+    private Task shipping = Task.CompletedTask;
     private DeploymentDto deployment;
     private int serving;
     private int tried;
@@ -50,8 +55,11 @@ public sealed partial class StandaloneHost : IAsyncDisposable
         this.remote = remote;
         this.callers = callers;
         this.deployment = deployment;
+        telemetry = new TelemetryShipper((batch, ct) => client.Endpoints.RecordTelemetryAsync(options.Workspace, options.Endpoint, batch, ct),
+            options.TelemetryBufferLimit, options.Log);
         app = Build();
         host = app.Services.GetRequiredService<DeploymentHost>();
+        instruments = app.Services.GetRequiredService<ScoringInstruments>();
     }
 
     /// <summary>The address the host listens on.</summary>
@@ -81,6 +89,7 @@ public sealed partial class StandaloneHost : IAsyncDisposable
             started = new StandaloneHost(options, data, blobs, http, client, remote, callers, deployment);
             await started.RefreshAuthAsync(cancellationToken);
             await started.app.StartAsync(cancellationToken);
+            started.shipping = started.telemetry.RunAsync(options.TelemetryInterval, started.stopShipping.Token);
             started.Url = new Uri(started.app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First());
             return started;
         }
@@ -163,7 +172,10 @@ public sealed partial class StandaloneHost : IAsyncDisposable
         callers.Update(endpoint.Name, endpoint.AuthMode, keys, options.Deployment);
     }
 
-    /// <summary>Stops listening, then the workers (their in-flight requests answered first), and removes the temp folder.</summary>
+    /// <summary>
+    /// Stops listening, then the workers (their in-flight requests answered first), sends the telemetry still kept, and removes the temp
+    /// folder.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         try
@@ -172,11 +184,18 @@ public sealed partial class StandaloneHost : IAsyncDisposable
         }
         finally
         {
-            // The container disposes the deployment host, which stops every worker.
-            await app.DisposeAsync();
-            client.Dispose();
-            http.Dispose();
-            RemoveData(dataDirectory);
+            try
+            {
+                await ShipLastTelemetryAsync();
+            }
+            finally
+            {
+                // The container disposes the deployment host, which stops every worker.
+                await app.DisposeAsync();
+                client.Dispose();
+                http.Dispose();
+                RemoveData(dataDirectory);
+            }
         }
     }
 
@@ -197,10 +216,32 @@ public sealed partial class StandaloneHost : IAsyncDisposable
             CacheDirectory = options.ResolvedCacheDirectory,
         };
         builder.Services.AddSingleton(sp => new DeploymentHost(hostOptions, blobs, sp.GetRequiredService<ILogger<DeploymentHost>>(), TimeProvider.System));
+        builder.Services.AddSingleton<ScoringInstruments>();
+        builder.AddLoomTelemetry("loom-serve", options.Otlp);
         var built = builder.Build();
         MapRoutes(built);
         return built;
     }
+
+    /// <summary>The last calls answered go to the server too; a server that does not take them within the bound loses them.</summary>
+    private async Task ShipLastTelemetryAsync()
+    {
+        await stopShipping.CancelAsync();
+        await shipping;
+        using var bound = new CancellationTokenSource(FinalFlushBound);
+        try
+        {
+            await telemetry.FlushAsync(bound.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Out of time.
+        }
+        if (telemetry.Count > 0) options.Log($"{telemetry.Count} telemetry calls could not be sent before stopping");
+        stopShipping.Dispose();
+    }
+
+    private static readonly TimeSpan FinalFlushBound = TimeSpan.FromSeconds(10);
 
     private static void RemoveData(string folder)
     {

@@ -9,10 +9,16 @@ public sealed class StandaloneOptions
     /// <summary>How often the deployment is read again by default.</summary>
     public static readonly TimeSpan DefaultRefreshInterval = TimeSpan.FromSeconds(15);
 
+    /// <summary>How often the calls served are sent to the server's telemetry by default.</summary>
+    public static readonly TimeSpan DefaultTelemetryInterval = TimeSpan.FromSeconds(2);
+
     /// <summary>The Loom server the deployment is read from.</summary>
     public required Uri Server { get; init; }
 
-    /// <summary>A token that may read the deployment, its models, environment and source (and, in key mode, the endpoint's keys: Contributor).</summary>
+    /// <summary>
+    /// A token that may read the deployment, its models, environment and source, and record the calls served in the endpoint's telemetry
+    /// (Contributor: in key mode it also reads the endpoint's keys).
+    /// </summary>
     public required string Token { get; init; }
 
     public required string Workspace { get; init; }
@@ -32,6 +38,15 @@ public sealed class StandaloneOptions
 
     /// <summary>How often the deployment and the endpoint's keys are read again, to follow updates and key changes (default 15 s).</summary>
     public TimeSpan RefreshInterval { get; init; } = DefaultRefreshInterval;
+
+    /// <summary>How often the calls served are sent to the server, to count in the endpoint's metrics (default 2 s; and once at stop).</summary>
+    public TimeSpan TelemetryInterval { get; init; } = DefaultTelemetryInterval;
+
+    /// <summary>How many calls may wait for the server (one out of reach) before the oldest are dropped (default 10,000).</summary>
+    public int TelemetryBufferLimit { get; init; } = 10_000;
+
+    /// <summary>Where traces and metrics are exported over OTLP (<c>--otlp-endpoint</c>, <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>); null exports nothing.</summary>
+    public OtlpTarget? Otlp { get; init; }
 
     /// <summary>Where lines about what the host does go (the CLI writes them to standard error).</summary>
     public Action<string> Log { get; init; } = _ => { };

@@ -8,6 +8,9 @@ internal static class WorkerFrames
     public const byte Response = 3;
     public const byte RunRaised = 4;
 
+    /// <summary>The body cannot be the input the decorated <c>run()</c> declares; the body is why, for the caller.</summary>
+    public const byte InvalidInput = 5;
+
     public const byte Json = 0;
     public const byte Bytes = 1;
     public const byte Text = 2;

@@ -109,6 +109,8 @@ internal sealed partial class WorkerPool : ServingGeneration
                 var text = reply.Error ?? "";
                 foreach (var line in text.Split('\n')) log(line);
                 return ScoreResults.Error(ScoreResults.ScoringError, ErrorHead(text));
+            case ReplyKind.InvalidInput:
+                return ScoreResults.Error(ScoreResults.InvalidInput, $"The request is not the input the entry script declares: {reply.Error}");
             case ReplyKind.TimedOut:
                 return ScoreResults.Timeout(plan.RequestTimeoutMs);
             case ReplyKind.TooLarge:

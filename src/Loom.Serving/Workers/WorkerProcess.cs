@@ -123,6 +123,7 @@ internal sealed class WorkerProcess : IAsyncDisposable
             {
                 { Kind: WorkerFrames.Response } ok => new WorkerReply(ReplyKind.Ok, ok.Format, ok.Body, null),
                 { Kind: WorkerFrames.RunRaised } raised => new WorkerReply(ReplyKind.RunRaised, 0, [], Encoding.UTF8.GetString(raised.Body)),
+                { Kind: WorkerFrames.InvalidInput } invalid => new WorkerReply(ReplyKind.InvalidInput, 0, [], Encoding.UTF8.GetString(invalid.Body)),
                 null => new WorkerReply(ReplyKind.Crashed, 0, [], $"the worker exited while scoring ({await ExitTextAsync()})"),
                 _ => new WorkerReply(ReplyKind.Crashed, 0, [], $"the worker sent an unexpected frame kind {frame.Value.Kind}"),
             };

@@ -5,6 +5,9 @@ internal enum ReplyKind
 {
     Ok,
     RunRaised,
+
+    /// <summary>The body is not the input the script declares (the caller's mistake; the worker goes on).</summary>
+    InvalidInput,
     Crashed,
     TimedOut,
 

@@ -61,3 +61,7 @@ public sealed class ServingDeploymentApiOnPostgres(PostgresFixture pg) : Serving
 public sealed class ServingScoringApiOnSqlite : Serving.ScoringApiTests { protected override Task<string?> DatabaseAsync() => Task.FromResult<string?>(null); }
 [Collection("postgres")]
 public sealed class ServingScoringApiOnPostgres(PostgresFixture pg) : Serving.ScoringApiTests { protected override async Task<string?> DatabaseAsync() => await pg.Server.CreateDatabaseAsync(); }
+
+public sealed class ServingTelemetryApiOnSqlite : Serving.EndpointTelemetryApiTests { protected override Task<string?> DatabaseAsync() => Task.FromResult<string?>(null); }
+[Collection("postgres")]
+public sealed class ServingTelemetryApiOnPostgres(PostgresFixture pg) : Serving.EndpointTelemetryApiTests { protected override async Task<string?> DatabaseAsync() => await pg.Server.CreateDatabaseAsync(); }

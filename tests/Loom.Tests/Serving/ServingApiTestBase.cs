@@ -29,7 +29,8 @@ public abstract class ServingApiTestBase : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _server = await ServingTestServer.StartAsync(await DatabaseAsync());
+        await StartingAsync();
+        _server = await ServingTestServer.StartAsync(await DatabaseAsync(), configure: Configure);
         Anonymous = Server.NewHttp(null);
     }
 
@@ -37,7 +38,19 @@ public abstract class ServingApiTestBase : IAsyncLifetime
     {
         Anonymous.Dispose();
         if (_server is not null) await _server.DisposeAsync();
+        await StoppedAsync();
     }
+
+    /// <summary>Runs before the server starts, for what it needs running (a collector it exports to).</summary>
+    protected virtual Task StartingAsync() => Task.CompletedTask;
+
+    /// <summary>Changes the server's options before it starts.</summary>
+    protected virtual void Configure(Loom.Server.ServerOptions options)
+    {
+    }
+
+    /// <summary>Runs once the server stopped.</summary>
+    protected virtual Task StoppedAsync() => Task.CompletedTask;
 
     /// <summary>Stops the server and starts it again on the same data, with a fresh fake host.</summary>
     protected async Task RestartAsync()

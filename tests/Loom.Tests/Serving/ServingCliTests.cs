@@ -5,46 +5,8 @@ using Loom.TestKit;
 namespace Loom.Tests.Serving;
 
 /// <summary><c>loom endpoint</c> and <c>loom deployment</c> run as separate processes against a real server whose host is the fake one.</summary>
-public sealed class ServingCliTests : IAsyncLifetime, IDisposable
+public sealed class ServingCliTests : ServingCliTestBase
 {
-    private readonly TempDirectory _home = new("loom-home");
-    private readonly TempDirectory _files = new("loom-serving-cli");
-    private ServingTestServer _server = null!;
-    private CliProcess _cli = null!;
-
-    public async Task InitializeAsync()
-    {
-        _server = await ServingTestServer.StartAsync(null);
-        _cli = new CliProcess(_home.Path);
-        _cli.Environment["LOOM_URL"] = _server.Url.ToString();
-        _cli.Environment["LOOM_TOKEN"] = _server.AdminToken;
-    }
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
-
-    public void Dispose()
-    {
-        _home.Dispose();
-        _files.Dispose();
-    }
-
-    private async Task<CliResult> Ok(params string[] args)
-    {
-        var result = await _cli.RunAsync(args);
-        Assert.True(result.ExitCode == 0, result.ToString());
-        return result;
-    }
-
-    private string Write(string path, string text)
-    {
-        var full = _files.Combine(path.Split('/'));
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        File.WriteAllText(full, text);
-        return full;
-    }
-
-    private static JsonElement Json(CliResult result) => JsonDocument.Parse(result.Stdout).RootElement;
-
     [Fact]
     public async Task The_issues_tour_creates_deploys_invokes_splits_and_refuses_to_delete_a_deployed_model()
     {
@@ -52,14 +14,14 @@ public sealed class ServingCliTests : IAsyncLifetime, IDisposable
         var source = Path.GetDirectoryName(Write("iris/score.py", "def init():\n    pass\n\ndef run(raw_data):\n    return raw_data\n"))!;
         Write("iris/lib/helper.py", "X = 1\n");
         var sample = Write("sample.json", "{\"data\": [[5.1, 3.5, 1.4, 0.2]]}");
-        await Ok("model", "register", "--name", "iris", "--path", _files.Combine("model", "model.pkl"));
+        await Ok("model", "register", "--name", "iris", "--path", FilePath("model", "model.pkl"));
 
         var created = Json(await Ok("endpoint", "create", "iris", "--auth", "key", "-o", "json"));
-        Assert.Equal($"{_server.Url.AbsoluteUri.TrimEnd('/')}/endpoints/default/iris/score", created.GetProperty("scoringUri").GetString());
+        Assert.Equal($"{Server.Url.AbsoluteUri.TrimEnd('/')}/endpoints/default/iris/score", created.GetProperty("scoringUri").GetString());
         var deployed = await Ok("deployment", "create", "--endpoint", "iris", "--name", "blue", "--model", "iris:1", "--source-dir", source,
             "--entry-script", "score.py", "--environment", "system", "--min-replicas", "1", "--max-replicas", "3", "--sample-request", sample);
         Assert.Contains("Succeeded", deployed.Stdout);
-        var plan = Assert.Single(_server.Host.Started);
+        var plan = Assert.Single(Server.Host.Started);
         Assert.Equal(["lib/helper.py", "score.py"], plan.SourceFiles.Select(f => f.Path));
         Assert.Equal((1, 3, "{\"data\": [[5.1, 3.5, 1.4, 0.2]]}"), (plan.MinReplicas, plan.MaxReplicas, plan.SampleRequest));
 
@@ -83,12 +45,12 @@ public sealed class ServingCliTests : IAsyncLifetime, IDisposable
         Assert.Equal((90, 10), (split.GetProperty("traffic").GetProperty("blue").GetInt32(), split.GetProperty("traffic").GetProperty("green").GetInt32()));
         Assert.Contains("blue=90, green=10", (await Ok("endpoint", "show", "iris")).Stdout);
         Assert.Contains("\"deployment\":\"green\"", (await Ok("endpoint", "invoke", "iris", "--data", "{}", "--deployment", "green")).Stdout);
-        var bad = await _cli.RunAsync("endpoint", "update", "iris", "--traffic", "blue=90,green=20");
+        var bad = await Cli.RunAsync("endpoint", "update", "iris", "--traffic", "blue=90,green=20");
         Assert.Equal(1, bad.ExitCode);
         Assert.Contains("invalid_traffic", bad.Stderr);
-        Assert.Equal(2, (await _cli.RunAsync("endpoint", "update", "iris", "--traffic", "blue")).ExitCode);
+        Assert.Equal(2, (await Cli.RunAsync("endpoint", "update", "iris", "--traffic", "blue")).ExitCode);
 
-        var refused = await _cli.RunAsync("model", "delete", "iris:1");
+        var refused = await Cli.RunAsync("model", "delete", "iris:1");
         Assert.Equal(1, refused.ExitCode);
         Assert.Contains("iris/blue", refused.Stderr);
 
@@ -123,9 +85,9 @@ public sealed class ServingCliTests : IAsyncLifetime, IDisposable
     {
         var source = Path.GetDirectoryName(Write("app/score.py", "def init():\n    import sklearn\n"))!;
         Write("model.onnx", "onnx");
-        await Ok("model", "register", "--name", "net", "--path", _files.Combine("model.onnx"));
+        await Ok("model", "register", "--name", "net", "--path", FilePath("model.onnx"));
         await Ok("endpoint", "create", "app");
-        var failed = await _cli.RunAsync("deployment", "create", "--endpoint", "app", "--name", "blue", "--model", "net:1", "--source-dir", source,
+        var failed = await Cli.RunAsync("deployment", "create", "--endpoint", "app", "--name", "blue", "--model", "net:1", "--source-dir", source,
             "--entry-script", "score.py", "--variable", "FAKE_FAIL=ModuleNotFoundError: No module named 'sklearn'");
         Assert.Equal(1, failed.ExitCode);
         Assert.Contains(FakeDeploymentHost.InitLogLine, failed.Stderr);
@@ -133,7 +95,7 @@ public sealed class ServingCliTests : IAsyncLifetime, IDisposable
         Assert.Contains("Failed", failed.Stdout);
 
         // Nothing serves: invoking is a clear problem, not a hang.
-        var invoked = await _cli.RunAsync("endpoint", "invoke", "app", "--data", "{}");
+        var invoked = await Cli.RunAsync("endpoint", "invoke", "app", "--data", "{}");
         Assert.Equal(1, invoked.ExitCode);
         Assert.Contains("deployment_not_ready", invoked.Stderr);
 
@@ -144,12 +106,12 @@ public sealed class ServingCliTests : IAsyncLifetime, IDisposable
         var regenerated = Json(await Ok("endpoint", "keys", "app", "--regenerate", "secondary", "-o", "json"));
         Assert.Equal(keys.GetProperty("primaryKey").GetString(), regenerated.GetProperty("primaryKey").GetString());
         Assert.NotEqual(keys.GetProperty("secondaryKey").GetString(), regenerated.GetProperty("secondaryKey").GetString());
-        Assert.Equal(2, (await _cli.RunAsync("endpoint", "keys", "app", "--regenerate", "tertiary")).ExitCode);
-        Assert.Equal(2, (await _cli.RunAsync("endpoint", "invoke", "app")).ExitCode);
-        Assert.Equal(2, (await _cli.RunAsync("deployment", "create", "--endpoint", "app", "--name", "x")).ExitCode);
-        Assert.Equal(2, (await _cli.RunAsync("deployment", "create", "--endpoint", "app", "--name", "x", "--model", "net", "--entry-script", "nope.py",
+        Assert.Equal(2, (await Cli.RunAsync("endpoint", "keys", "app", "--regenerate", "tertiary")).ExitCode);
+        Assert.Equal(2, (await Cli.RunAsync("endpoint", "invoke", "app")).ExitCode);
+        Assert.Equal(2, (await Cli.RunAsync("deployment", "create", "--endpoint", "app", "--name", "x")).ExitCode);
+        Assert.Equal(2, (await Cli.RunAsync("deployment", "create", "--endpoint", "app", "--name", "x", "--model", "net", "--entry-script", "nope.py",
             "--source-dir", source)).ExitCode);
-        var missing = await _cli.RunAsync("endpoint", "show", "nope");
+        var missing = await Cli.RunAsync("endpoint", "show", "nope");
         Assert.Equal(1, missing.ExitCode);
         Assert.Contains("endpoint_not_found", missing.Stderr);
     }

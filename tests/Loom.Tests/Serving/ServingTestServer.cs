@@ -18,12 +18,14 @@ public sealed class ServingTestServer : IAsyncDisposable
     private readonly TempDirectory _data = new("loom-serving");
     private readonly string? _database;
     private readonly bool _realHost;
+    private readonly Action<ServerOptions>? _configure;
     private RunningServer? _server;
 
-    private ServingTestServer(string? database, bool realHost)
+    private ServingTestServer(string? database, bool realHost, Action<ServerOptions>? configure)
     {
         _database = database;
         _realHost = realHost;
+        _configure = configure;
     }
 
     public FakeDeploymentHost Host { get; private set; } = new();
@@ -35,10 +37,14 @@ public sealed class ServingTestServer : IAsyncDisposable
     public IServiceProvider Services => Running.App.Services;
     private RunningServer Running => _server ?? throw new InvalidOperationException("The server is stopped.");
 
-    /// <summary>Starts a server; with <paramref name="realHost"/> its deployments run in Python workers (and <see cref="Host"/> is unused).</summary>
-    public static async Task<ServingTestServer> StartAsync(string? database, IReadOnlyDictionary<string, string?>? settings = null, bool realHost = false)
+    /// <summary>
+    /// Starts a server; with <paramref name="realHost"/> its deployments run in Python workers (and <see cref="Host"/> is unused);
+    /// <paramref name="configure"/> changes its options (e.g. where it exports telemetry).
+    /// </summary>
+    public static async Task<ServingTestServer> StartAsync(string? database, IReadOnlyDictionary<string, string?>? settings = null, bool realHost = false,
+        Action<ServerOptions>? configure = null)
     {
-        var server = new ServingTestServer(database, realHost);
+        var server = new ServingTestServer(database, realHost, configure);
         await server.StartAgainAsync(settings);
         return server;
     }
@@ -54,6 +60,7 @@ public sealed class ServingTestServer : IAsyncDisposable
             AgentCommand = ["dotnet", CliProcess.Dll], AgentPython = "/usr/bin/python3",
             Settings = settings ?? new Dictionary<string, string?> { ["Endpoints:TelemetryFlushMilliseconds"] = "50", ["Endpoints:ReconcileSeconds"] = "0.2" },
         };
+        _configure?.Invoke(options);
         _server = await LoomServer.StartAsync(options, services =>
         {
             if (_realHost) services.AddDeploymentHost(_data.Path, o => o.Python = "/usr/bin/python3");

@@ -8,6 +8,8 @@ start with their kind:
 * 2 init failed: UTF-8 traceback; the worker then exits 3
 * 3 response: second byte 0 = JSON, 1 = raw bytes, 2 = text; then the body
 * 4 run raised: UTF-8 ``"ExceptionType: message\\n"`` and the traceback
+* 5 invalid input: UTF-8 message saying why the body cannot be the input a decorated ``run()`` declares (not JSON, not an
+  object of its parameters, or a value its ``@input_schema`` type cannot convert); the host answers 400, not a run error
 
 JSON is strict: NaN and Infinity (which Python's json would write and other parsers reject) become null. A response
 longer than ``LOOM_MAX_RESPONSE_BYTES`` (64 MiB unless the host says otherwise) is answered as a run error.
@@ -18,6 +20,7 @@ Standard library only: numpy and pandas results are converted when those package
 """
 
 import importlib.util
+import inspect
 import json
 import math
 import os
@@ -29,6 +32,7 @@ READY = 1
 INIT_FAILED = 2
 RESPONSE = 3
 RUN_RAISED = 4
+INVALID_INPUT = 5
 
 FORMAT_JSON = 0
 FORMAT_BYTES = 1
@@ -42,10 +46,22 @@ DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 _MAX_BODY = (1 << 32) - 1 - 2
 # Error texts (tracebacks) are cut to this many bytes: an exception's message may be huge.
 _MAX_ERROR_BYTES = 1 << 20
+# Why an input is invalid goes back to the caller in a problem's detail: a few lines at most.
+_MAX_INVALID_INPUT_BYTES = 4096
+
+try:
+    from inference_schema.errors import InputConversionError
+except ImportError:  # the bundled package is on PYTHONPATH beside this one; without it no decorator raises this
+    class InputConversionError(ValueError):
+        pass
 
 
 class ResponseTooLargeError(Exception):
     """run() returned more than the deployment's responses may hold."""
+
+
+class InvalidInputError(Exception):
+    """The request body cannot be the input a decorated run() declares: the caller's mistake, answered with 400."""
 
 
 class Channel:
@@ -210,13 +226,49 @@ def _error_bytes(error, limit):
 
 
 def _call_run(run, body, decorated):
-    raw = body.decode("utf-8", errors="replace")
-    if decorated:
-        # As Azure ML's server does for a decorated run: the JSON body's fields are run's keyword arguments.
-        fields = json.loads(raw)
-        if isinstance(fields, dict):
-            return run(**fields)
-    return run(raw)
+    if not decorated:
+        return run(body.decode("utf-8", errors="replace"))
+    # As Azure ML's server does for a decorated run: the JSON body's fields are run's keyword arguments.
+    return run(**_fields(run, body))
+
+
+def _fields(run, body):
+    """The keyword arguments of a decorated run from a JSON object body; InvalidInputError says why there are none."""
+    try:
+        fields = json.loads(body.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise InvalidInputError("the request body is not UTF-8 text; send a JSON object of run()'s inputs") from None
+    except (ValueError, RecursionError) as error:
+        raise InvalidInputError("the request body is not JSON ({}); send a JSON object of run()'s inputs".format(error)) from None
+    if not isinstance(fields, dict):
+        raise InvalidInputError("the request body is a JSON {}, not an object of run()'s inputs".format(_json_kind(fields)))
+    try:
+        inspect.signature(run).bind(**fields)
+    except TypeError as error:
+        raise InvalidInputError("the request body's fields do not fit run(): {}".format(error)) from None
+    except ValueError:
+        pass  # a callable without a signature to read: run() itself says what it wants
+    return fields
+
+
+def _json_kind(value):
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, bool):
+        return "boolean"
+    if value is None:
+        return "null"
+    return "number"
+
+
+def _invalid_input_bytes(error):
+    data = str(error).encode("utf-8", errors="backslashreplace")
+    if len(data) > _MAX_INVALID_INPUT_BYTES:
+        marker = b"... [cut]"
+        data = data[:_MAX_INVALID_INPUT_BYTES - len(marker)] + marker
+    return data
 
 
 def serve(channel, entry_script, max_response=None):
@@ -251,6 +303,10 @@ def serve(channel, entry_script, max_response=None):
             fmt, payload = encode_result(_call_run(run, body, decorated))
             # Within the try: a response too large for the host (or for a frame's 4-byte length) is the caller's error.
             _check_size(payload, limit, "the response")
+        except (InvalidInputError, InputConversionError) as error:
+            sys.stdout.flush()
+            channel.send(INVALID_INPUT, _invalid_input_bytes(error))
+            continue
         except (Exception, SystemExit) as error:  # noqa: BLE001 - every error of run() goes back to the caller
             payload = None
             sys.stdout.flush()

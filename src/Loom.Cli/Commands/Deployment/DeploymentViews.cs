@@ -27,6 +27,8 @@ internal static class DeploymentViews
             new("Workers/replica", Formats.Number(d.WorkersPerReplica)),
             new("Max concurrent", Formats.Number(d.MaxConcurrentRequestsPerReplica)),
             new("Timeout", $"{Formats.Number(d.RequestTimeoutMs)} ms"),
+            new("Sample request", d.SampleRequest ?? "(none)"),
+            new("Variables", d.Variables is { Count: > 0 } variables ? string.Join(", ", variables.Keys.Order(StringComparer.Ordinal)) : "(none)"),
             new("Created", Formats.Time(d.CreatedTime)),
             new("Updated", Formats.Time(d.UpdatedTime)),
         };

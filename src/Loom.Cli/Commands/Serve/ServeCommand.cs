@@ -1,16 +1,17 @@
 using System.CommandLine;
 using System.Globalization;
 using Loom.Cli.Configuration;
+using Loom.Serving;
 using Loom.Serving.Standalone;
 
 namespace Loom.Cli.Commands.Serve;
 
 /// <summary>
-/// <c>loom serve --deployment ENDPOINT/DEPLOYMENT [--urls URLS] [--python PATH] [--cache DIR]</c> (with the usual <c>--url</c>,
+/// <c>loom serve --deployment ENDPOINT/DEPLOYMENT [--urls URLS] [--python PATH] [--cache DIR] [--otlp-endpoint URL]</c> (with the usual <c>--url</c>,
 /// <c>--token</c>, <c>--workspace</c>): serves one deployment in this process, the scale-out form of the server's endpoint host. It reads
 /// the deployment through the API, proves it, prints "Serving ENDPOINT/DEPLOYMENT on URL" and answers <c>POST /score</c>, <c>GET /</c> and
-/// <c>GET /swagger.json</c> with the endpoint's auth until SIGTERM or Ctrl+C (exit 0), following the deployment's updates. A failed
-/// proof prints the workers' init log and exits 1.
+/// <c>GET /swagger.json</c> with the endpoint's auth until SIGTERM or Ctrl+C (exit 0), following the deployment's updates and sending
+/// every call it answered to the endpoint's telemetry on the server. A failed proof prints the workers' init log and exits 1.
 /// </summary>
 internal sealed class ServeCommand : LoomCommand
 {
@@ -33,6 +34,12 @@ internal sealed class ServeCommand : LoomCommand
         HelpName = "path",
     };
 
+    private readonly Option<string> otlpEndpoint = new("--otlp-endpoint")
+    {
+        Description = "Export traces and metrics over OTLP to this collector, e.g. http://127.0.0.1:4318 (else OTEL_EXPORTER_OTLP_ENDPOINT; default: none)",
+        HelpName = "url",
+    };
+
     private readonly Option<string> cache = new("--cache") { Description = "Venv cache (default ~/.cache/loom/agent, shared with loom agent)", HelpName = "dir" };
 
     public ServeCommand(CliContext context) : base("serve", "Serve one deployment in this process (the scale-out form of the server's endpoint host)", context)
@@ -41,6 +48,7 @@ internal sealed class ServeCommand : LoomCommand
         Options.Add(urls);
         Options.Add(python);
         Options.Add(cache);
+        Options.Add(otlpEndpoint);
     }
 
     public override async Task<int> ExecuteAsync(ParseResult parseResult, CancellationToken cancellationToken)
@@ -56,6 +64,16 @@ internal sealed class ServeCommand : LoomCommand
         if (names.Length != 2 || names.Any(string.IsNullOrWhiteSpace))
             throw new UsageException($"--deployment takes ENDPOINT/DEPLOYMENT (e.g. iris/blue), not '{parseResult.GetRequiredValue(deployment)}'");
         var connection = new ConnectionResolver(Context).Resolve(parseResult);
+        OtlpTarget? otlp;
+        try
+        {
+            otlp = OtlpTarget.From(parseResult.GetValue(otlpEndpoint) ?? Context.GetEnvironmentVariable(OtlpTarget.EndpointVariable),
+                Context.GetEnvironmentVariable(OtlpTarget.ProtocolVariable));
+        }
+        catch (ArgumentException e)
+        {
+            throw new UsageException(e.Message);
+        }
         var options = new StandaloneOptions
         {
             Server = connection.Url,
@@ -67,8 +85,9 @@ internal sealed class ServeCommand : LoomCommand
             Python = parseResult.GetValue(python) ?? "python3",
             CacheDirectory = parseResult.GetValue(cache) is { } dir ? Path.GetFullPath(dir) : null,
             // Like LOOM_AGENT_HEARTBEAT_SECONDS: a knob for tests and impatient operators, not an option.
-            RefreshInterval = double.TryParse(Context.GetEnvironmentVariable("LOOM_SERVE_REFRESH_SECONDS"), NumberStyles.Float, CultureInfo.InvariantCulture,
-                out var seconds) && seconds > 0 ? TimeSpan.FromSeconds(seconds) : StandaloneOptions.DefaultRefreshInterval,
+            RefreshInterval = Seconds("LOOM_SERVE_REFRESH_SECONDS") ?? StandaloneOptions.DefaultRefreshInterval,
+            TelemetryInterval = Seconds("LOOM_SERVE_TELEMETRY_SECONDS") ?? StandaloneOptions.DefaultTelemetryInterval,
+            Otlp = otlp,
             Log = Log,
         };
         return await UntilSignaled.RunAsync(stop => ServeAsync(options, stop), "loom-serve", cancellationToken);
@@ -100,6 +119,11 @@ internal sealed class ServeCommand : LoomCommand
         Log($"stopping {host.Name}");
         return ExitCodes.Ok;
     }
+
+    private TimeSpan? Seconds(string variable) =>
+        double.TryParse(Context.GetEnvironmentVariable(variable), NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0
+            ? TimeSpan.FromSeconds(seconds)
+            : null;
 
     private void Log(string line) => Output.WriteError($"{DateTime.UtcNow.ToString("HH:mm:ss", CultureInfo.InvariantCulture)} loom serve: {line}");
 }

@@ -4,7 +4,7 @@ using Loom.Server;
 namespace Loom.Cli.Commands.Server;
 
 /// <summary>
-/// <c>loom server [--data DIR] [--urls URLS] [--database CS] [--agent-python PATH] [--demo]</c>: runs the server in this process until
+/// <c>loom server [--data DIR] [--urls URLS] [--database CS] [--agent-python PATH] [--otlp-endpoint URL] [--demo]</c>: runs the server in this process until
 /// stopped; with <c>--demo</c> it also trains, registers and deploys the iris sample and prints a ready <c>loom endpoint invoke</c> line.
 /// </summary>
 internal sealed class ServerCommand : Command
@@ -29,6 +29,12 @@ internal sealed class ServerCommand : Command
         HelpName = "path",
     };
 
+    private readonly Option<string> otlpEndpoint = new("--otlp-endpoint")
+    {
+        Description = "Export traces and metrics over OTLP to this collector, e.g. http://127.0.0.1:4318 (else LOOM_OTLP_ENDPOINT, else OTEL_EXPORTER_OTLP_ENDPOINT; default: none)",
+        HelpName = "url",
+    };
+
     private readonly Option<bool> demo = new("--demo")
     {
         Description = "Once started, train the iris sample on a local compute target, deploy it as endpoint iris-demo and print how to call it",
@@ -40,6 +46,7 @@ internal sealed class ServerCommand : Command
         Options.Add(urls);
         Options.Add(database);
         Options.Add(agentPython);
+        Options.Add(otlpEndpoint);
         Options.Add(demo);
         SetAction(ExecuteAsync);
     }
@@ -49,7 +56,7 @@ internal sealed class ServerCommand : Command
     {
         var args = new List<string>();
         foreach (var (option, value) in new[] { (data, parseResult.GetValue(data)), (urls, parseResult.GetValue(urls)), (database, parseResult.GetValue(database)),
-                     (agentPython, parseResult.GetValue(agentPython)) })
+                     (agentPython, parseResult.GetValue(agentPython)), (otlpEndpoint, parseResult.GetValue(otlpEndpoint)) })
             if (value is not null)
                 args.AddRange([option.Name, value]);
         if (parseResult.GetValue(demo)) args.Add(demo.Name);

@@ -40,12 +40,22 @@ public sealed class OnnxTests : HostTestBase
         Assert.Equal("""{"Y":[[4.5,4.5],[0.5,-0.5]]}""", Ok(data));
         Assert.Equal("""{"Y":[[2.5,1.5]]}""", Ok(await ScoreAsync("""{"inputs": {"X": [[1, 1, 1]]}}""")));
 
+        // What is not the model's input is the caller's mistake: invalid_scoring_input (400), saying what was wrong.
         var wrongShape = await ScoreAsync("""{"data": [[1, 2]]}""");
-        Assert.Equal("scoring_error", wrongShape.ErrorCode);
-        Assert.Contains("shape (n, 3)", Text(wrongShape));
-        Assert.Equal("scoring_error", (await ScoreAsync("""{"data": [[1, 2, 3], [4]]}""")).ErrorCode);
-        Assert.Equal("scoring_error", (await ScoreAsync("not json")).ErrorCode);
-        Assert.Equal("scoring_error", (await ScoreAsync("""{"other": 1}""")).ErrorCode);
+        Assert.Equal("invalid_scoring_input", wrongShape.ErrorCode);
+        Assert.Equal("Input 'X' needs shape (n, 3), not (1, 2).", Text(wrongShape));
+        Assert.Equal("invalid_scoring_input", (await ScoreAsync("""{"data": [[1, 2, 3], [4]]}""")).ErrorCode);
+        var notJson = await ScoreAsync("not json");
+        Assert.Equal("invalid_scoring_input", notJson.ErrorCode);
+        Assert.StartsWith("The request body is not JSON (", Text(notJson));
+        Assert.EndsWith("""send {"data": nested lists} or {"inputs": {"X": nested lists}}.""", Text(notJson));
+        Assert.Equal("invalid_scoring_input", (await ScoreAsync("""{"other": 1}""")).ErrorCode);
+        Assert.Equal("invalid_scoring_input", (await ScoreAsync("""[1, 2, 3]""")).ErrorCode);
+        Assert.Equal("invalid_scoring_input", (await ScoreAsync("""{"inputs": {"Y": [[1, 2, 3]]}}""")).ErrorCode);
+        var wrongType = await ScoreAsync("""{"data": [[1, "two", 3]]}""");
+        Assert.Equal(("invalid_scoring_input", "Input 'X' holds a string where a number belongs."), (wrongType.ErrorCode, Text(wrongType)));
+        Assert.Equal("invalid_scoring_input", (await ScoreAsync("""{"data": [[1, true, 3]]}""")).ErrorCode);
+        Assert.Equal("""{"Y":[[2.5,1.5]]}""", Ok(await ScoreAsync("""{"data": [[1, 1, 1]]}""")));
 
         using var swagger = JsonDocument.Parse(Host.Swagger(WorkspaceId, Endpoint, "blue")!);
         var x = swagger.RootElement.GetProperty("definitions").GetProperty("ServiceInput").GetProperty("properties")
@@ -60,29 +70,29 @@ public sealed class OnnxTests : HostTestBase
     {
         await StartProvenAsync(await OnnxPlanAsync());
         static string Rows(int count) => $$"""{"data": [{{string.Join(", ", Enumerable.Repeat("[1, 2, 3]", count))}}]}""";
-        Assert.Equal("scoring_error", (await ScoreAsync("""{"data": [[1, 2, 3], 1]}""")).ErrorCode);
-        Assert.Equal("scoring_error", (await ScoreAsync("""{"data": [[1, 2, 3], [1, [2], 3]]}""")).ErrorCode);
+        Assert.Equal("invalid_scoring_input", (await ScoreAsync("""{"data": [[1, 2, 3], 1]}""")).ErrorCode);
+        Assert.Equal("invalid_scoring_input", (await ScoreAsync("""{"data": [[1, 2, 3], [1, [2], 3]]}""")).ErrorCode);
         Assert.Contains("[4.5,4.5]", Ok(await ScoreAsync(Rows(100))));
         // 101 x 3 = 303 values: more than the host's MaxTensorElements (300 here).
         var tooMany = await ScoreAsync(Rows(101));
-        Assert.Equal("scoring_error", tooMany.ErrorCode);
+        Assert.Equal("invalid_scoring_input", tooMany.ErrorCode);
         Assert.Contains("303 elements, more than the 300", Text(tooMany));
         Assert.Equal("""{"Y":[[2.5,1.5]]}""", Ok(await ScoreAsync("""{"data": [[1, 1, 1]]}""")));
     }
 
     [Fact]
-    public async Task A_ragged_tensor_whose_first_row_promises_billions_of_values_is_a_scoring_error()
+    public async Task A_ragged_tensor_whose_first_row_promises_billions_of_values_is_invalid_input()
     {
         await StartProvenAsync(await OnnxPlanAsync(onnx: OnnxModelBuilder.LogModel()));
         // Probed by its first row, this is 100,000 x 100,000 values (40 GB of floats) in a body of 500 KB.
         var wide = string.Join(",", Enumerable.Repeat("1", 100_000));
         var body = $$"""{"data": [[{{wide}}]{{string.Concat(Enumerable.Repeat(", []", 99_999))}}]}""";
         var ragged = await ScoreAsync(body);
-        Assert.Equal("scoring_error", ragged.ErrorCode);
+        Assert.Equal("invalid_scoring_input", ragged.ErrorCode);
         Assert.Contains("not rectangular", Text(ragged));
         // One such row alone is rectangular but over MaxTensorElements.
         var wideRow = await ScoreAsync($$"""{"data": [[{{wide}}]]}""");
-        Assert.Equal("scoring_error", wideRow.ErrorCode);
+        Assert.Equal("invalid_scoring_input", wideRow.ErrorCode);
         Assert.Contains("MaxTensorElements", Text(wideRow));
         Assert.Equal("""{"Y":[[0]]}""", Ok(await ScoreAsync("""{"data": [[1]]}""")));
     }
@@ -102,7 +112,7 @@ public sealed class OnnxTests : HostTestBase
     {
         var failed = await StartAsync(await OnnxPlanAsync(sample: """{"data": [[1]]}"""));
         Assert.False(failed.Succeeded);
-        Assert.Contains("The sample request failed with scoring_error", failed.Error);
+        Assert.Contains("The sample request failed with invalid_scoring_input", failed.Error);
         Assert.Null(Host.Runtime(WorkspaceId, Endpoint, "blue"));
     }
 

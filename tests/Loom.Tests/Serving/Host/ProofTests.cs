@@ -152,8 +152,9 @@ public sealed class ProofTests : HostTestBase
         Assert.Equal("[10.2]", proof.SampleResponse);
         Assert.Equal("[20.0, 4.0]", Ok(await ScoreAsync("""{"data": [[1, 2, 3, 4], [0, 0, 1, 1]], "scale": 2}""")));
         var wrongShape = await ScoreAsync("""{"data": [[1, 2]], "scale": 1}""");
-        Assert.Equal("scoring_error", wrongShape.ErrorCode);
-        Assert.Contains("shape", Text(wrongShape));
+        Assert.Equal("invalid_scoring_input", wrongShape.ErrorCode);
+        Assert.Equal("The request is not the input the entry script declares: data: expected a list of rows of 4 numbers each, got 1 row(s) of 2",
+            Text(wrongShape));
 
         var swagger = Host.Swagger(WorkspaceId, Endpoint, "blue");
         Assert.NotNull(swagger);
