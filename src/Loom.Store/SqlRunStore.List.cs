@@ -126,10 +126,14 @@ public sealed partial class SqlRunStore
             if (phase == KeyPhase.Present) _where.Add($"{keys[0].Sql} IS NOT NULL");
             if (phase == KeyPhase.Missing) _where.Add($"{keys[0].Sql} IS NULL");
             var select = string.Concat(keys.Select((k, i) => $", {k.Sql} AS k{i}"));
-            var order = string.Join(", ", keys.Select((k, i) => (phase != KeyPhase.All && i == 0 ? "" : $"({k.Sql} IS NULL), ")
+            // "Missing last" is spelled out only where a key can be missing: a bare column lets the planner walk an index
+            // in order (the default, newest first) instead of sorting the experiment.
+            var order = string.Join(", ", keys.Select((k, i) => (phase != KeyPhase.All && i == 0 || NeverNull(query.Order[i].Field) ? "" : $"({k.Sql} IS NULL), ")
                 + $"{k.Sql} {(k.Descending ? "DESC" : "ASC")}"));
             return $"SELECT r.seq{select} FROM runs r{_joins} WHERE {string.Join(" AND ", _where)} ORDER BY {order}, r.seq DESC LIMIT {limit}";
         }
+
+        private static bool NeverNull(FieldRef field) => field is { Kind: FieldKind.Attribute, Name: "createdTime" or "status" or "experiment" };
 
         private string Filter(FilterClause clause)
         {

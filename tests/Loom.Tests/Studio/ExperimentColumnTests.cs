@@ -7,9 +7,10 @@ namespace Loom.Tests.Studio;
 /// <summary>The experiment table's columns, header clicks and cell formats, without a browser.</summary>
 public sealed class ExperimentColumnTests
 {
-    private static RunDto Run(Dictionary<string, string> @params, Dictionary<string, double> metrics) =>
+    private static RunDto Run(Dictionary<string, string> @params, Dictionary<string, double> metrics,
+        Dictionary<string, string>? tags = null, Dictionary<string, string>? properties = null) =>
         new("r", "default", "e", null, null, null, "r", RunStatus.Running, DateTimeOffset.UnixEpoch, null, null, [], null,
-            @params, new Dictionary<string, string>(), new Dictionary<string, string>(), metrics);
+            @params, tags ?? [], properties ?? [], metrics);
 
     [Fact]
     public void The_first_page_gives_the_most_common_params_and_metrics_capped_and_the_sorted_one()
@@ -24,7 +25,8 @@ public sealed class ExperimentColumnTests
         var columns = RunColumns.ForFirstPage(runs, RunFilterParser.ParseOrder("metrics.m19 desc"));
 
         var visible = columns.Visible;
-        Assert.Equal(RunColumns.Fixed, visible.Take(RunColumns.Fixed.Count));
+        // No run of the page has a compute or a tag: those columns would hold only dashes.
+        Assert.Equal([RunColumn.Status, RunColumn.Run, RunColumn.Started, RunColumn.Duration], visible.Where(c => c.Key is null));
         Assert.Equal(["depth", "lr"], visible.Where(c => c.Kind == RunColumnKind.Param).Select(c => c.Key));
         Assert.Equal([.. Enumerable.Range(0, RunColumns.DefaultPerKind).Select(m => $"m{m:00}"), "m19"],
             visible.Where(c => c.Kind == RunColumnKind.Metric).Select(c => c.Key));
@@ -34,7 +36,10 @@ public sealed class ExperimentColumnTests
     [Fact]
     public void Columns_can_be_hidden_and_shown_except_status_and_run()
     {
-        var columns = RunColumns.ForFirstPage([Run(new() { ["lr"] = "1" }, new() { ["acc"] = 1 })], []);
+        var columns = RunColumns.ForFirstPage([
+            Run(new() { ["lr"] = "1" }, new() { ["acc"] = 1 }, tags: new() { ["stage"] = "dev" }),
+            Run(new(), new(), properties: new() { [RunColumn.ComputeProperty] = "cpu" })], []);
+        Assert.Equal(RunColumns.Fixed, columns.Visible.Take(RunColumns.Fixed.Count));
         columns.Toggle(RunColumn.Metric("acc"));
         columns.Toggle(RunColumn.Tags);
         columns.Toggle(RunColumn.Status);

@@ -44,14 +44,17 @@ public sealed record RunColumn(RunColumnKind Kind, string? Key = null)
     /// <summary>Pixels: fixed widths keep the virtualized rows aligned with the header whatever they hold.</summary>
     public int Width => Kind switch
     {
-        RunColumnKind.Status => 136,
-        RunColumnKind.Run => 280,
-        RunColumnKind.Started => 168,
-        RunColumnKind.Duration => 104,
-        RunColumnKind.Compute => 120,
-        RunColumnKind.Tags => 220,
-        _ => 128,
+        RunColumnKind.Status => 132,
+        RunColumnKind.Run => 190,
+        RunColumnKind.Started => 164,
+        RunColumnKind.Duration => 80,
+        RunColumnKind.Compute => 110,
+        RunColumnKind.Tags => 140,
+        _ => 100,
     };
+
+    /// <summary>Status and the run link stay in view while the params and metrics scroll sideways.</summary>
+    public bool Pinned => Kind is RunColumnKind.Status or RunColumnKind.Run;
 
     /// <summary>The orderBy text for this column, in the API's language (<c>metrics.accuracy desc</c>).</summary>
     public string OrderBy(bool descending) => $"{FieldText(Field ?? throw new InvalidOperationException($"The {Title} column cannot be sorted."))} {(descending ? "desc" : "asc")}";

@@ -36,7 +36,8 @@ public sealed class RunColumns
 
     /// <summary>
     /// The columns for a table whose first page is <paramref name="firstPage"/>: the params and metrics most runs of it
-    /// have (at most <see cref="DefaultPerKind"/> of each), and the column sorted by when it is a param or metric.
+    /// have (at most <see cref="DefaultPerKind"/> of each), the column sorted by when it is a param or metric, and the
+    /// compute and tags columns only when some run of the page has them.
     /// </summary>
     public static RunColumns ForFirstPage(IEnumerable<RunDto> firstPage, IReadOnlyList<SortKey> order)
     {
@@ -45,6 +46,9 @@ public sealed class RunColumns
         columns.Observe(runs);
         foreach (var key in MostCommon(runs.SelectMany(r => r.Params.Keys))) columns._shown.Add(RunColumn.Param(key));
         foreach (var name in MostCommon(runs.SelectMany(r => r.Metrics.Keys))) columns._shown.Add(RunColumn.Metric(name));
+        // Scripts logging from a laptop have no compute and often no tags: their columns would only hold dashes.
+        if (runs.Count > 0 && !runs.Any(r => r.Properties.ContainsKey(RunColumn.ComputeProperty))) columns._shown.Remove(RunColumn.Compute);
+        if (runs.Count > 0 && !runs.Any(r => r.Tags.Count > 0)) columns._shown.Remove(RunColumn.Tags);
         if (order.Count > 0)
         {
             var sorted = order[0].Field;
