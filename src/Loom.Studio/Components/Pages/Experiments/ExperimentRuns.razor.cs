@@ -131,6 +131,8 @@ public sealed partial class ExperimentRuns : IAsyncDisposable
 
     private void ResetOrder() => Go(Filter, null, IncludeChildren);
 
+    private void ResetSearch() => Go(null, null, IncludeChildren);
+
     private void ApplyFilter()
     {
         var filter = string.IsNullOrWhiteSpace(_filterText) ? null : _filterText.Trim();

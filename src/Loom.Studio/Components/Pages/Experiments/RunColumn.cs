@@ -44,13 +44,13 @@ public sealed record RunColumn(RunColumnKind Kind, string? Key = null)
     /// <summary>Pixels: fixed widths keep the virtualized rows aligned with the header whatever they hold.</summary>
     public int Width => Kind switch
     {
-        RunColumnKind.Status => 132,
-        RunColumnKind.Run => 190,
+        RunColumnKind.Status => 124,
+        RunColumnKind.Run => 184,
         RunColumnKind.Started => 164,
         RunColumnKind.Duration => 80,
-        RunColumnKind.Compute => 110,
-        RunColumnKind.Tags => 140,
-        _ => 100,
+        RunColumnKind.Compute => 104,
+        RunColumnKind.Tags => 132,
+        _ => 96,
     };
 
     /// <summary>Status and the run link stay in view while the params and metrics scroll sideways.</summary>

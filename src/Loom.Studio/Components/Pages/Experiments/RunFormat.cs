@@ -25,7 +25,7 @@ public static class RunFormat
 
     public static string Exact(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
-    public static string Label(RunStatus status) => status == RunStatus.CancelRequested ? "Cancel requested"
+    public static string Label(RunStatus status) => status == RunStatus.CancelRequested ? "Canceling"
         : status == RunStatus.NotStarted ? "Not started" : status.ToString();
 
     public static Color ColorOf(RunStatus status) => status switch
