@@ -57,6 +57,19 @@ public sealed class ExperimentPageBrowserTests
         await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Compare (2)" })).ToBeEnabledAsync();
         await StudioBrowser.ScreenshotAsync(page, "experiment-page");
 
+        // The column chooser lists what the runs logged; hiding a metric takes its column away.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Columns" }).ClickAsync();
+        var loss = page.GetByRole(AriaRole.Checkbox, new() { Name = "loss", Exact = true });
+        await Expect(loss).ToBeCheckedAsync();
+        // The menu fades in: the screenshot finishes the transition rather than catching it half way.
+        await page.ScreenshotAsync(new PageScreenshotOptions
+        {
+            Path = Path.Combine(StudioBrowser.ScreenshotDirectory, "experiment-page-columns.png"), Animations = ScreenshotAnimations.Disabled,
+        });
+        await loss.ClickAsync();
+        await Expect(page.Locator("tr.loom-runs-heads th", new() { HasText = "loss" })).ToHaveCountAsync(0);
+        await page.Keyboard.PressAsync("Escape");
+
         await page.GetByLabel("Filter").FillAsync("metrics.accuracy > high");
         await page.GetByLabel("Filter").PressAsync("Enter");
         await Expect(page.GetByText("'high' is not a value")).ToBeVisibleAsync();

@@ -67,6 +67,20 @@ public sealed class ExperimentRunWindowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_service_refuses_an_empty_skip_and_more_ids_than_a_page()
+    {
+        var query = new RunSearch("window", null, null, false).Query(10, null);
+        Assert.Equal(ErrorCodes.InvalidRequest, (await Assert.ThrowsAsync<LoomException>(() => _service.SkipAsync(_workspace, query, 0, CancellationToken.None))).Code);
+        var ids = Enumerable.Range(0, RunQueries.MaxPageSize + 1).Select(i => $"r{i}").ToList();
+        Assert.Equal(ErrorCodes.InvalidRequest, (await Assert.ThrowsAsync<LoomException>(() => _service.GetManyAsync(_workspace, ids, CancellationToken.None))).Code);
+        // A token from a skip continues the search like a page's own token.
+        var token = await _service.SkipAsync(_workspace, query, 20, CancellationToken.None);
+        var rest = await _service.ListAsync(_workspace, new RunSearch("window", null, null, false).Query(10, token), CancellationToken.None);
+        Assert.Equal(Runs - 20, rest.Value.Count);
+        Assert.Null(await _service.SkipAsync(_workspace, query, Runs + 1, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Live_runs_in_the_range_are_read_again_and_ended_ones_are_not()
     {
         var window = RunWindow.Open(_service, _workspace, new RunSearch("window", null, null, false), blockSize: 10);
