@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using Dapper;
@@ -10,37 +11,64 @@ public sealed partial class SqlRunStore
     public async Task<(IReadOnlyList<Loom.Contracts.RunDto> Runs, PageCursor? Next)> ListAsync(long workspaceId, RunQuery query, CancellationToken cancellationToken)
     {
         await using var c = await db.OpenAsync(cancellationToken);
-        async Task<List<IDictionary<string, object?>>> Page(KeyPhase phase, int limit)
-        {
-            var sql = new RunListSql(db.Dialect, query, workspaceId, phase, limit);
-            return (await c.QueryAsync(new CommandDefinition(sql.Text, sql.Parameters, cancellationToken: cancellationToken)))
-                .Cast<IDictionary<string, object?>>().ToList();
-        }
-        List<IDictionary<string, object?>> page;
-        if (query.Order[0].Field.Kind == FieldKind.Attribute) page = await Page(KeyPhase.All, query.PageSize + 1);
-        else
-        {
-            // Runs that have the first sort key, then those without it: each half is a plain join the
-            // planner can walk in index order, where one query with "missing last" makes it sort everything.
-            page = query.After is { } after && after.Values[0] is null ? [] : await Page(KeyPhase.Present, query.PageSize + 1);
-            if (page.Count <= query.PageSize) page.AddRange(await Page(KeyPhase.Missing, query.PageSize + 1 - page.Count));
-        }
+        var page = await ReadKeysAsync(c, workspaceId, query, query.PageSize + 1, cancellationToken);
         var more = page.Count > query.PageSize;
         if (more) page.RemoveAt(page.Count - 1);
-        var seqs = page.Select(r => Convert.ToInt64(r["seq"], CultureInfo.InvariantCulture)).ToArray();
+        var seqs = page.Select(SeqOf).ToArray();
         var rows = seqs.Length == 0 ? [] : await c.Query<RunRows.RunRow>(null,
             $"SELECT {RunRows.Columns} FROM {RunRows.From} WHERE {db.Dialect.AnyOf("r.seq", "@seqs")}", new { seqs }, cancellationToken);
         var bySeq = (await RunRows.LoadAsync(db.Dialect, c, null, rows, cancellationToken)).Zip(rows).ToDictionary(p => p.Second.Seq, p => p.First);
         var runs = seqs.Select(s => bySeq[s]).ToList();
-        PageCursor? next = null;
-        if (more)
-        {
-            var last = page[^1];
-            var values = Enumerable.Range(0, query.Order.Count).Select(i => Normalize(last[$"k{i}"])).ToList();
-            next = new PageCursor(values, seqs[^1]);
-        }
-        return (runs, next);
+        return (runs, more ? CursorAfter(page[^1], query) : null);
     }
+
+    public async Task<long> CountAsync(long workspaceId, RunQuery query, CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenAsync(cancellationToken);
+        var sql = RunListSql.Count(db.Dialect, query, workspaceId);
+        return await c.ExecuteScalarAsync<long>(new CommandDefinition(sql.Text, sql.Parameters, cancellationToken: cancellationToken));
+    }
+
+    public async Task<PageCursor?> SkipAsync(long workspaceId, RunQuery query, int count, CancellationToken cancellationToken)
+    {
+        if (count <= 0) return query.After;
+        await using var c = await db.OpenAsync(cancellationToken);
+        var keys = await ReadKeysAsync(c, workspaceId, query, count, cancellationToken);
+        return keys.Count == count ? CursorAfter(keys[^1], query) : null;
+    }
+
+    public async Task<IReadOnlyList<Loom.Contracts.RunDto>> GetManyAsync(long workspaceId, IReadOnlyCollection<string> runIds, CancellationToken cancellationToken)
+    {
+        if (runIds.Count == 0) return [];
+        await using var c = await db.OpenAsync(cancellationToken);
+        var ids = runIds.Distinct().ToArray();
+        var rows = await c.Query<RunRows.RunRow>(null,
+            $"SELECT {RunRows.Columns} FROM {RunRows.From} WHERE r.workspace_id = @workspaceId AND {db.Dialect.AnyOf("r.id", "@ids")}",
+            new { workspaceId, ids }, cancellationToken);
+        return await RunRows.LoadAsync(db.Dialect, c, null, rows, cancellationToken);
+    }
+
+    /// <summary>The sequence numbers and sort keys of the next <paramref name="limit"/> runs of a query, in its order.</summary>
+    private async Task<List<IDictionary<string, object?>>> ReadKeysAsync(DbConnection c, long workspaceId, RunQuery query, int limit, CancellationToken cancellationToken)
+    {
+        async Task<List<IDictionary<string, object?>>> Page(KeyPhase phase, int rows)
+        {
+            var sql = RunListSql.Page(db.Dialect, query, workspaceId, phase, rows);
+            return (await c.QueryAsync(new CommandDefinition(sql.Text, sql.Parameters, cancellationToken: cancellationToken)))
+                .Cast<IDictionary<string, object?>>().ToList();
+        }
+        if (query.Order[0].Field.Kind == FieldKind.Attribute) return await Page(KeyPhase.All, limit);
+        // Runs that have the first sort key, then those without it: each half is a plain join the
+        // planner can walk in index order, where one query with "missing last" makes it sort everything.
+        var page = query.After is { } after && after.Values[0] is null ? [] : await Page(KeyPhase.Present, limit);
+        if (page.Count < limit) page.AddRange(await Page(KeyPhase.Missing, limit - page.Count));
+        return page;
+    }
+
+    private static long SeqOf(IDictionary<string, object?> row) => Convert.ToInt64(row["seq"], CultureInfo.InvariantCulture);
+
+    private static PageCursor CursorAfter(IDictionary<string, object?> row, RunQuery query) =>
+        new(Enumerable.Range(0, query.Order.Count).Select(i => Normalize(row[$"k{i}"])).ToList(), SeqOf(row));
 
     private static object? Normalize(object? value) => value switch
     {
@@ -64,9 +92,24 @@ public sealed partial class SqlRunStore
         private readonly Dictionary<FieldRef, string> _fieldSql = [];
 
         public DynamicParameters Parameters { get; } = new();
-        public string Text { get; }
+        public string Text { get; private set; } = "";
 
-        public RunListSql(SqlDialect dialect, RunQuery query, long workspaceId, KeyPhase phase, int limit)
+        public static RunListSql Page(SqlDialect dialect, RunQuery query, long workspaceId, KeyPhase phase, int limit)
+        {
+            var sql = new RunListSql(dialect, query, workspaceId);
+            sql.Text = sql.PageText(query, phase, limit);
+            return sql;
+        }
+
+        /// <summary>How many runs the query matches, whatever its order and cursor.</summary>
+        public static RunListSql Count(SqlDialect dialect, RunQuery query, long workspaceId)
+        {
+            var sql = new RunListSql(dialect, query, workspaceId);
+            sql.Text = $"SELECT COUNT(*) FROM runs r{sql._joins} WHERE {string.Join(" AND ", sql._where)}";
+            return sql;
+        }
+
+        private RunListSql(SqlDialect dialect, RunQuery query, long workspaceId)
         {
             _dialect = dialect;
             _where.Add($"r.workspace_id = {Param(workspaceId)}");
@@ -74,15 +117,23 @@ public sealed partial class SqlRunStore
             if (query.ParentRunId is not null) _where.Add($"r.parent_id = {Param(query.ParentRunId)}");
             if (query.TopLevelOnly) _where.Add("r.parent_seq IS NULL");
             foreach (var clause in query.Filters) _where.Add(Filter(clause));
+        }
+
+        private string PageText(RunQuery query, KeyPhase phase, int limit)
+        {
             var keys = query.Order.Select(k => (Sql: Field(k.Field), k.Descending)).ToList();
             if (query.After is { } after) _where.Add(After(keys, after));
             if (phase == KeyPhase.Present) _where.Add($"{keys[0].Sql} IS NOT NULL");
             if (phase == KeyPhase.Missing) _where.Add($"{keys[0].Sql} IS NULL");
             var select = string.Concat(keys.Select((k, i) => $", {k.Sql} AS k{i}"));
-            var order = string.Join(", ", keys.Select((k, i) => (phase != KeyPhase.All && i == 0 ? "" : $"({k.Sql} IS NULL), ")
+            // "Missing last" is spelled out only where a key can be missing: a bare column lets the planner walk an index
+            // in order (the default, newest first) instead of sorting the experiment.
+            var order = string.Join(", ", keys.Select((k, i) => (phase != KeyPhase.All && i == 0 || NeverNull(query.Order[i].Field) ? "" : $"({k.Sql} IS NULL), ")
                 + $"{k.Sql} {(k.Descending ? "DESC" : "ASC")}"));
-            Text = $"SELECT r.seq{select} FROM runs r{_joins} WHERE {string.Join(" AND ", _where)} ORDER BY {order}, r.seq DESC LIMIT {limit}";
+            return $"SELECT r.seq{select} FROM runs r{_joins} WHERE {string.Join(" AND ", _where)} ORDER BY {order}, r.seq DESC LIMIT {limit}";
         }
+
+        private static bool NeverNull(FieldRef field) => field is { Kind: FieldKind.Attribute, Name: "createdTime" or "status" or "experiment" };
 
         private string Filter(FilterClause clause)
         {

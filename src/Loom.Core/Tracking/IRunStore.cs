@@ -27,5 +27,17 @@ public interface IRunStore
     Task<RunDto> UpdateAsync(long workspaceId, string runId, UpdateRunRequest update, DateTimeOffset time, CancellationToken cancellationToken);
 
     Task<(IReadOnlyList<RunDto> Runs, PageCursor? Next)> ListAsync(long workspaceId, RunQuery query, CancellationToken cancellationToken);
+    /// <summary>How many runs <paramref name="query"/> matches (its order, page size and cursor aside).</summary>
+    Task<long> CountAsync(long workspaceId, RunQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The cursor <paramref name="count"/> runs past <paramref name="query"/>'s own, reading only sort keys, so that a
+    /// view can start a page deep in a large result; null when fewer runs remain.
+    /// </summary>
+    Task<PageCursor?> SkipAsync(long workspaceId, RunQuery query, int count, CancellationToken cancellationToken);
+
+    /// <summary>The runs of the workspace among <paramref name="runIds"/>, in no particular order; unknown ids are left out.</summary>
+    Task<IReadOnlyList<RunDto>> GetManyAsync(long workspaceId, IReadOnlyCollection<string> runIds, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<RunDto>> ListChildrenAsync(long workspaceId, string runId, CancellationToken cancellationToken);
 }

@@ -90,6 +90,30 @@ public sealed partial class RunService(IRunStore store, IEnumerable<IRunJobs> jo
         return new ListResult<RunDto>(runs, next is null ? null : RunQueries.Encode(next, query.Fingerprint));
     }
 
+    /// <summary>How many runs a search matches: the Studio shows it above a virtualized table of the search's pages.</summary>
+    public Task<long> CountAsync(long workspaceId, RunQuery query, CancellationToken cancellationToken) =>
+        store.CountAsync(workspaceId, query, cancellationToken);
+
+    /// <summary>
+    /// The page token that continues <paramref name="count"/> runs past <paramref name="query"/>'s own page token (its
+    /// start when it has none), or null when fewer runs remain: a virtualized view jumps deep into a search this way
+    /// without loading every run before the place it shows.
+    /// </summary>
+    public async Task<string?> SkipAsync(long workspaceId, RunQuery query, int count, CancellationToken cancellationToken)
+    {
+        if (count < 1) throw new LoomException(ErrorCodes.InvalidRequest, "count must be at least 1.");
+        var cursor = await store.SkipAsync(workspaceId, query, count, cancellationToken);
+        return cursor is null ? null : RunQueries.Encode(cursor, query.Fingerprint);
+    }
+
+    /// <summary>The workspace's runs among <paramref name="runIds"/> (at most 1,000), in no particular order; unknown ids are left out.</summary>
+    public Task<IReadOnlyList<RunDto>> GetManyAsync(long workspaceId, IReadOnlyCollection<string> runIds, CancellationToken cancellationToken)
+    {
+        if (runIds.Count > RunQueries.MaxPageSize)
+            throw new LoomException(ErrorCodes.InvalidRequest, $"At most {RunQueries.MaxPageSize} runs can be read at once.");
+        return store.GetManyAsync(workspaceId, runIds, cancellationToken);
+    }
+
     public async Task<IReadOnlyList<RunDto>> ListChildrenAsync(long workspaceId, string runId, CancellationToken cancellationToken)
     {
         await FindAsync(workspaceId, runId, cancellationToken);

@@ -1,0 +1,229 @@
+using Loom.Contracts;
+using Loom.Core.Common;
+using Loom.Core.Tracking;
+using Loom.Studio.Session;
+using Microsoft.AspNetCore.Components;
+using Microsoft.AspNetCore.Components.Web;
+using Microsoft.AspNetCore.Components.Web.Virtualization;
+using Microsoft.Extensions.Logging;
+
+namespace Loom.Studio.Components.Pages.Experiments;
+
+/// <summary>
+/// <c>/experiments/{name}</c>: the experiment's runs in a virtualized table read block by block from the keyset-paged run
+/// search, sorted and filtered in the API's languages (kept in the address: <c>?filter=&amp;orderBy=&amp;children=</c>), with
+/// chosen param and metric columns, run selection for comparison, and live runs read again every few seconds.
+/// </summary>
+public sealed partial class ExperimentRuns : IAsyncDisposable
+{
+    public const int RowHeight = 40;
+    public const int MaxCompared = 10;
+
+    private readonly CancellationTokenSource _lifetime = new();
+    private readonly List<string> _selected = [];
+    private long _workspaceId;
+    private ExperimentDto? _experiment;
+    private LoomException? _problem;
+    private string? _searchError;
+    private string? _filterError;
+    private string _filterText = "";
+    private RunWindow? _window;
+    private RunSearch? _failedSearch;
+    private RunColumns _columns = new();
+    private long _total;
+    private long _latestTotal;
+    private (int Start, int Count) _shown;
+
+    [Inject] private StudioSession Session { get; set; } = default!;
+    [Inject] private RunService Runs { get; set; } = default!;
+    [Inject] private NavigationManager Navigation { get; set; } = default!;
+    [Inject] private TimeProvider Time { get; set; } = default!;
+    [Inject] private ILogger<ExperimentRuns> Logger { get; set; } = default!;
+
+    [Parameter] public string Name { get; set; } = "";
+    [SupplyParameterFromQuery(Name = "filter")] public string? Filter { get; set; }
+    [SupplyParameterFromQuery(Name = "orderBy")] public string? OrderBy { get; set; }
+    [SupplyParameterFromQuery(Name = "children")] public bool IncludeChildren { get; set; }
+
+    /// <summary>How often runs that have not ended are read again.</summary>
+    [Parameter] public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    private CancellationToken Lifetime => _lifetime.Token;
+    private RunSearch Search => new(Name, Filter, OrderBy, IncludeChildren);
+    private bool Filtered => !string.IsNullOrWhiteSpace(Filter);
+    private IReadOnlyList<SortKey> Order => _window?.Search.Order ?? [];
+    private bool CanCompare => _selected.Count is >= 2 and <= MaxCompared;
+
+    protected override void OnInitialized() => _ = PollAsync();
+
+    protected override async Task OnParametersSetAsync()
+    {
+        if (_experiment?.Name == Name && (_window?.Search ?? _failedSearch) == Search) return;
+        await OpenAsync(Search);
+    }
+
+    /// <summary>Reads the experiment (when it changed), the count and the first block of a search, then shows its table.</summary>
+    private async Task OpenAsync(RunSearch search)
+    {
+        _filterText = search.Filter ?? "";
+        _filterError = _searchError = null;
+        try
+        {
+            if (_experiment?.Name != search.Experiment)
+            {
+                _problem = null;
+                _window = null;
+                _experiment = null;
+                _workspaceId = (await Session.WorkspaceAsync(Lifetime)).Id;
+                _experiment = await Runs.GetExperimentAsync(_workspaceId, search.Experiment, Lifetime);
+                _selected.Clear();
+                _columns = new RunColumns();
+            }
+            RunWindow window;
+            try { window = RunWindow.Open(Runs, _workspaceId, search); }
+            catch (LoomException e)
+            {
+                _searchError = e.Message;
+                _window = null;
+                _failedSearch = search;
+                return;
+            }
+            var count = window.CountAsync(Lifetime);
+            var first = await window.ReadAsync(0, window.BlockSize, Lifetime);
+            _total = _latestTotal = await count;
+            if (_columns.Visible.Count == RunColumns.Fixed.Count && _columns.KnownMetrics.Count + _columns.KnownParams.Count == 0)
+                _columns = RunColumns.ForFirstPage(first.Select(r => r.Run), search.Order);
+            else
+            {
+                _columns.Observe(first.Select(r => r.Run));
+                ShowSortedColumn(search.Order);
+            }
+            _window = window;
+            _failedSearch = null;
+        }
+        catch (LoomException e)
+        {
+            _problem = e;
+            _experiment = null;
+        }
+    }
+
+    private void ShowSortedColumn(IReadOnlyList<SortKey> order)
+    {
+        if (order.Count == 0) return;
+        var field = order[0].Field;
+        if (field.Kind == FieldKind.Metric) _columns.Show(RunColumn.Metric(field.Name));
+        if (field.Kind == FieldKind.Param) _columns.Show(RunColumn.Param(field.Name));
+    }
+
+    private async ValueTask<ItemsProviderResult<RunRow>> LoadRowsAsync(ItemsProviderRequest request)
+    {
+        if (_window is not { } window) return new ItemsProviderResult<RunRow>([], 0);
+        var rows = await window.ReadAsync(request.StartIndex, request.Count, request.CancellationToken);
+        _shown = (request.StartIndex, request.Count);
+        var known = _columns.KnownParams.Count + _columns.KnownMetrics.Count;
+        _columns.Observe(rows.Select(r => r.Run));
+        if (_columns.KnownParams.Count + _columns.KnownMetrics.Count != known) StateHasChanged();
+        return new ItemsProviderResult<RunRow>(rows, (int)Math.Min(_total, int.MaxValue));
+    }
+
+    private void Sort(RunColumn column) => Go(Filter, RunSorting.NextOrderBy(column, Order), IncludeChildren);
+
+    private void ResetOrder() => Go(Filter, null, IncludeChildren);
+
+    private void ResetSearch() => Go(null, null, IncludeChildren);
+
+    private void ApplyFilter()
+    {
+        var filter = string.IsNullOrWhiteSpace(_filterText) ? null : _filterText.Trim();
+        try { (Search with { Filter = filter }).Validate(); }
+        catch (LoomException e)
+        {
+            _filterError = e.Message;
+            return;
+        }
+        _filterError = null;
+        Go(filter, OrderBy, IncludeChildren);
+    }
+
+    private void ClearFilter()
+    {
+        _filterText = "";
+        _filterError = null;
+        Go(null, OrderBy, IncludeChildren);
+    }
+
+    private async Task OnFilterKeyAsync(KeyboardEventArgs e)
+    {
+        if (e.Key is "Enter" or "NumpadEnter") { await Task.Yield(); ApplyFilter(); }
+    }
+
+    private void SetIncludeChildren(bool include) => Go(Filter, OrderBy, include);
+
+    /// <summary>Sort, filter and the child-run switch live in the address, so a view can be bookmarked, shared and gone back to.</summary>
+    private void Go(string? filter, string? orderBy, bool children) =>
+        Navigation.NavigateTo(Navigation.GetUriWithQueryParameters(new Dictionary<string, object?>
+        {
+            ["filter"] = string.IsNullOrWhiteSpace(filter) ? null : filter,
+            ["orderBy"] = string.IsNullOrWhiteSpace(orderBy) ? null : orderBy,
+            ["children"] = children ? "true" : null,
+        }));
+
+    private async Task ShowNewRunsAsync()
+    {
+        _window = null;
+        await OpenAsync(Search);
+    }
+
+    private void ToggleSelected(string runId)
+    {
+        if (!_selected.Remove(runId)) _selected.Add(runId);
+    }
+
+    private void Compare() =>
+        Navigation.NavigateTo("/compare?runs=" + string.Join(',', _selected.Select(Uri.EscapeDataString)));
+
+    private async Task PollAsync()
+    {
+        try
+        {
+            using var timer = new PeriodicTimer(RefreshInterval);
+            while (await timer.WaitForNextTickAsync(Lifetime))
+                await InvokeAsync(RefreshAsync);
+        }
+        catch (OperationCanceledException) { }
+    }
+
+    /// <summary>Reads again the live runs in view and the experiment's run count; the table keeps its scroll, sort and rows.</summary>
+    private async Task RefreshAsync()
+    {
+        if (_window is not { } window || _experiment is not { } experiment) return;
+        try
+        {
+            var refreshed = await window.RefreshLiveAsync(_shown.Start, _shown.Count, Lifetime);
+            var now = await Runs.GetExperimentAsync(_workspaceId, experiment.Name, Lifetime);
+            var grew = now.RunCount != experiment.RunCount;
+            if (grew)
+            {
+                _experiment = now;
+                _latestTotal = await window.CountAsync(Lifetime);
+            }
+            if (refreshed > 0 || grew) StateHasChanged();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The next tick tries again; the table keeps what it shows.
+            LogRefreshFailed(Logger, e, experiment.Name);
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        // Cancelled, not disposed: a refresh or a read still finishing may look at the token.
+        _lifetime.Cancel();
+        return ValueTask.CompletedTask;
+    }
+
+    [LoggerMessage(EventId = 1310, Level = LogLevel.Warning, Message = "Studio: refreshing the runs of experiment {Experiment} failed")]
+    private static partial void LogRefreshFailed(ILogger logger, Exception error, string experiment);
+}
