@@ -26,6 +26,7 @@ public static class StudioExtensions
         services.AddCascadingAuthenticationState();
         services.AddMudServices();
         services.AddScoped<StudioSession>();
+        services.Configure<RouteOptions>(o => o.SetParameterPolicy<StudioPathConstraint>(StudioPathConstraint.Name));
         StudioAuthentication.Add(services);
         return services;
     }
@@ -41,6 +42,9 @@ public static class StudioExtensions
             .AddInteractiveServerRenderMode()
             .RequireAuthorization(StudioAuthentication.Policy);
         app.MapGet("/", () => TypedResults.Redirect("/experiments")).ExcludeFromDescription().AllowAnonymous();
+        // A typed or stale address outside the API shows the Studio's own "nothing here" page, not a bare 401 or 404.
+        app.MapFallback($"{{**path:nonfile:{StudioPathConstraint.Name}}}", (string path) => TypedResults.Redirect($"/not-found?path={Uri.EscapeDataString("/" + path)}"))
+            .RequireAuthorization(StudioAuthentication.Policy);
         return app;
     }
 }

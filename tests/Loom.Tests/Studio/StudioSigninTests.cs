@@ -22,6 +22,9 @@ public sealed class StudioSigninTests
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "studio-signin" })).ToBeVisibleAsync();
         await StudioBrowser.ScreenshotAsync(page, "experiments");
 
+        await page.GotoAsync("/no-such-page");
+        await Assertions.Expect(page.GetByText("/no-such-page is not a Studio page.")).ToBeVisibleAsync();
+
         var stranger = await browser.Browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = server.Url.ToString().TrimEnd('/') });
         await stranger.GotoAsync("/signin");
         await stranger.GetByLabel("Token").FillAsync("not-a-token");
@@ -87,6 +90,17 @@ public sealed class StudioSigninTests
 
         var api = await anonymous.GetAsync("/api/v1/workspaces/default/experiments");
         Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
+
+        using var pageLoad = new HttpRequestMessage(HttpMethod.Get, "/no-such-page");
+        pageLoad.Headers.Accept.ParseAdd("text/html");
+        var unknownPage = await anonymous.SendAsync(pageLoad);
+        Assert.Equal(HttpStatusCode.Redirect, unknownPage.StatusCode);
+        Assert.Equal("/signin", unknownPage.Headers.Location!.AbsolutePath);
+
+        using var withToken = server.NewHttp(server.AdminToken);
+        var unknownApi = await withToken.GetAsync("/api/v1/no-such-call");
+        Assert.Equal(HttpStatusCode.NotFound, unknownApi.StatusCode);
+        Assert.Equal("application/problem+json", unknownApi.Content.Headers.ContentType!.MediaType);
 
         var script = await anonymous.GetAsync("/_framework/blazor.web.js");
         Assert.Equal(HttpStatusCode.OK, script.StatusCode);
