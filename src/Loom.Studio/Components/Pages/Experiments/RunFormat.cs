@@ -24,16 +24,4 @@ public static class RunFormat
     public static string Metric(double value) => double.IsNaN(value) ? "NaN" : value.ToString("G5", CultureInfo.InvariantCulture);
 
     public static string Exact(double value) => value.ToString("R", CultureInfo.InvariantCulture);
-
-    public static string Label(RunStatus status) => status == RunStatus.CancelRequested ? "Canceling"
-        : status == RunStatus.NotStarted ? "Not started" : status.ToString();
-
-    public static Color ColorOf(RunStatus status) => status switch
-    {
-        RunStatus.Completed => Color.Success,
-        RunStatus.Failed => Color.Error,
-        RunStatus.Canceled or RunStatus.CancelRequested => Color.Warning,
-        RunStatus.Running or RunStatus.Finalizing => Color.Info,
-        _ => Color.Default,
-    };
 }

@@ -1,6 +1,7 @@
 using Loom.Contracts;
 using Loom.Core.Common;
 using Loom.Core.Workspaces;
+using Loom.Studio.Components.Shared;
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 

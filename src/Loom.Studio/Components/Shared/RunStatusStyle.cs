@@ -1,11 +1,18 @@
 using Loom.Contracts;
 using MudBlazor;
 
-namespace Loom.Studio.Components.Pages.Runs;
+namespace Loom.Studio.Components.Shared;
 
-/// <summary>How a run status looks (colour, icon) and whether the run can still change.</summary>
+/// <summary>How a run status looks (label, colour, icon) and whether the run can still change, on every page that shows one.</summary>
 public static class RunStatusStyle
 {
+    public static string Label(RunStatus status) => status switch
+    {
+        RunStatus.CancelRequested => "Canceling",
+        RunStatus.NotStarted => "Not started",
+        _ => status.ToString(),
+    };
+
     public static Color ColorOf(RunStatus status) => status switch
     {
         RunStatus.Completed => Color.Success,
