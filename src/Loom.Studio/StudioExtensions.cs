@@ -1,6 +1,7 @@
 using Loom.Studio.Components;
 using Loom.Studio.Session;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -24,6 +25,7 @@ public static class StudioExtensions
         services.AddDataProtection().SetApplicationName("Loom").PersistKeysToFileSystem(keys);
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();
+        services.AddScoped<AuthenticationStateProvider, StudioAuthenticationStateProvider>();
         services.AddMudServices();
         services.AddScoped<StudioSession>();
         services.Configure<RouteOptions>(o => o.SetParameterPolicy<StudioPathConstraint>(StudioPathConstraint.Name));

@@ -10,14 +10,15 @@ namespace Loom.Studio.Session;
 
 /// <summary>
 /// The Studio's cookie session: signing in with a token stores it, encrypted, in an HttpOnly SameSite cookie; every request
-/// checks it again, so a revoked token ends its sessions within the token cache's few seconds.
+/// checks it again, and open pages check it every few seconds (<see cref="StudioAuthenticationStateProvider"/>), so a revoked
+/// token ends its sessions within seconds.
 /// </summary>
 public static class StudioAuthentication
 {
     public const string Scheme = "Studio";
     public const string Policy = "studio";
     public const string CookieName = "loom_studio";
-    private const string SecretClaim = "loom:studio-secret";
+    internal const string SecretClaim = "loom:studio-secret";
 
     internal static void Add(IServiceCollection services)
     {

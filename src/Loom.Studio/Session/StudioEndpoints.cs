@@ -35,6 +35,12 @@ public static class StudioEndpoints
     }
 
     /// <summary>Only a path on this server is followed after a redirect, never another site.</summary>
-    public static string LocalOnly(string? url) =>
-        url is { Length: > 0 } && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\')) ? url : "/experiments";
+    public static string LocalOnly(string? url)
+    {
+        const string home = "/experiments";
+        if (string.IsNullOrEmpty(url) || url[0] != '/') return home;
+        // Browsers drop tabs and newlines from addresses and read a backslash as a slash: "/<tab>/evil.example" would leave the site.
+        if (url.Any(char.IsControl) || url.Contains('\\')) return home;
+        return url.Length > 1 && url[1] == '/' ? home : url;
+    }
 }

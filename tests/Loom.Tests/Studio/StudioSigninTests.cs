@@ -61,8 +61,12 @@ public sealed class StudioSigninTests
         var person = await server.Client.Tokens.CreateAsync(new CreateTokenRequest("person"));
         await using var browser = await StudioBrowser.LaunchAsync();
         var page = await browser.SignInAsync(server.Url, person.Token);
+        // Pages render over the circuit (no prerendering): the empty state shows once it is connected.
+        await Assertions.Expect(page.GetByText("No experiments yet")).ToBeVisibleAsync();
 
         await server.Client.Tokens.RevokeAsync(person.Id);
+        // The open page learns of it by itself, through its circuit's periodic check, with no navigation.
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/signin", new() { Timeout = 45_000 });
         await page.GotoAsync("/experiments");
         Assert.Equal("/signin", new Uri(page.Url).AbsolutePath);
 
