@@ -36,6 +36,7 @@ public static class StudioExtensions
         app.UseAntiforgery();
         app.MapStaticAssets().AllowAnonymous();
         app.MapStudioSession();
+        app.MapStudioModelDownloads();
         app.MapRazorComponents<App>()
             .AddInteractiveServerRenderMode()
             .RequireAuthorization(StudioAuthentication.Policy);
