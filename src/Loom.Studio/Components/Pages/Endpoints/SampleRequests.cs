@@ -12,12 +12,12 @@ namespace Loom.Studio.Components.Pages.Endpoints;
 /// </summary>
 public static class SampleRequests
 {
-    public static async Task<string?> FindAsync(DeploymentService deployments, IDeploymentSchemas? schemas, WorkspaceRecord workspace, string endpoint,
+    public static async Task<string?> FindAsync(DeploymentService deployments, ScoringService scoring, WorkspaceRecord workspace, string endpoint,
         string deployment, CancellationToken cancellationToken)
     {
         var record = await deployments.FindAsync(workspace, endpoint, deployment, cancellationToken);
         if (record.Spec.SampleRequest is { Length: > 0 } sample) return JsonText.Indent(sample);
-        return schemas?.Swagger(workspace.Id, endpoint, deployment) is { } swagger ? Example(swagger) : null;
+        return scoring.Swagger(workspace.Id, endpoint, deployment) is { } swagger ? Example(swagger) : null;
     }
 
     /// <summary>The example of the swagger document's input, or null when it has none.</summary>
