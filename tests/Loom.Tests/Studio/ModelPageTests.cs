@@ -87,27 +87,31 @@ public sealed class ModelPageTests : StudioComponentTest, IDisposable
         var second = await RegisterFileAsync("iris", "model.pkl", Encoding.UTF8.GetBytes("weights v2"), new RegisterModelRequest("iris", Description: "Retrained"));
 
         var page = Context.Render<ModelDetails>(p => p.Add(c => c.Name, "iris"));
-        await page.WaitForAssertionAsync(() => Assert.Equal(2, page.FindAll(".loom-versions tbody tr").Count(r => r.QuerySelector("strong") is not null)), Wait);
-        var rows = page.FindAll(".loom-versions tbody tr").Where(r => r.QuerySelector("strong") is not null).ToList();
-        Assert.Equal(["2", "1"], rows.Select(r => r.QuerySelector("strong")!.TextContent));
-        Assert.Contains("uploaded", rows[0].TextContent);
-        Assert.Equal($"/runs/{run.Id}", rows[1].QuerySelectorAll("a").Single(a => a.GetAttribute("href")!.StartsWith("/runs/")).GetAttribute("href"));
-        Assert.Contains("outputs", rows[1].TextContent);
-        Assert.Contains("accuracy=0.93", rows[1].TextContent);
-        Assert.Contains("sklearn 1.2.1", rows[1].TextContent);
-        Assert.Contains("2 files, 2.0 KB", rows[1].TextContent);
-        var zip = rows[0].QuerySelectorAll("a").Single(a => a.TextContent.Contains("Zip"));
+        await page.WaitForAssertionAsync(() => Assert.Equal(2, page.FindAll(".loom-version").Count), Wait);
+        var versions = page.FindAll(".loom-version");
+        Assert.Equal(["2", "1"], versions.Select(v => v.GetAttribute("data-version")));
+        Assert.Contains("latest", versions[0].TextContent);
+        Assert.Contains("uploaded from files", versions[0].TextContent);
+        Assert.Contains("Retrained", versions[0].TextContent);
+        var older = versions[1];
+        Assert.Equal($"/runs/{run.Id}", older.QuerySelectorAll("a").Single(a => a.GetAttribute("href")?.StartsWith("/runs/") == true).GetAttribute("href"));
+        Assert.Contains("outputs", older.TextContent);
+        Assert.Contains("accuracy=0.93", older.TextContent);
+        Assert.Contains("stage=candidate", older.TextContent);
+        Assert.Contains("sklearn 1.2.1", older.TextContent);
+        Assert.Contains("2 files, 2.0 KB", older.TextContent);
+        var zip = versions[0].QuerySelectorAll("a").Single(a => a.TextContent.Contains("Zip"));
         Assert.Equal($"/studio/models/iris/versions/{second.Version}/zip?workspace=default", zip.GetAttribute("href"));
         Assert.Equal("iris-2.zip", zip.GetAttribute("download"));
 
-        // The latest version's files are open; the older ones open on a click.
-        Assert.Contains("model.pkl", page.Find(".loom-files").TextContent);
-        rows[1].QuerySelectorAll("button").Single(b => b.TextContent.Contains("files")).Click();
-        await page.WaitForAssertionAsync(() => Assert.Equal(2, page.FindAll(".loom-files").Count), Wait);
-        var files = page.FindAll(".loom-files")[1].TextContent;
+        // The latest version's files are open; an older one's open on a click.
+        Assert.Contains("model.pkl", page.Find(".loom-version[data-version='2'] .loom-files").TextContent);
+        Assert.Empty(page.FindAll(".loom-version[data-version='1'] .loom-files"));
+        page.Find(".loom-version[data-version='1'] .loom-files-toggle").Click();
+        var files = page.Find(".loom-version[data-version='1'] .loom-files").TextContent;
         Assert.Contains("outputs/labels.txt", files);
         Assert.Contains("2.0 KB", files);
-        Assert.Contains(first.Files[0].Sha256[..16], page.Markup);
+        Assert.Contains(first.Files[0].Sha256[..16], files);
     }
 
     [Fact]

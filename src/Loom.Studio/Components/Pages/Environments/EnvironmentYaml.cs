@@ -22,7 +22,7 @@ public static partial class EnvironmentYaml
     public static string Write(EnvironmentDto environment)
     {
         var yaml = new StringBuilder();
-        yaml.Append(CultureInfo.InvariantCulture, $"# {environment.Name}:{environment.Version}, hash {environment.Hash}\n");
+        yaml.Append(CultureInfo.InvariantCulture, $"# {environment.Name}:{environment.Version}\n");
         yaml.Append("name: ").Append(Scalar(environment.Name)).Append('\n');
         if (environment.Description is { Length: > 0 } description) yaml.Append("description: ").Append(Scalar(description)).Append('\n');
         Map(yaml, "tags", environment.Tags, 0);
