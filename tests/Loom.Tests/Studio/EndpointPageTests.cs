@@ -173,4 +173,30 @@ public sealed class EndpointPageTests : StudioComponentTest
             stranger, scope, endpoint, """{"data": [[1, 1, 1]]}""", null, TimeProvider.System, CancellationToken.None);
         Assert.Equal(401, refused.Status);
     }
+
+    [Fact]
+    public async Task The_chart_series_counts_requests_per_bucket_with_latency_percentiles()
+    {
+        await Server.Client.Endpoints.CreateAsync("default", new CreateEndpointRequest("charted"));
+        var workspace = await Server.Services.GetRequiredService<WorkspaceService>().ResolveAsync("default", CancellationToken.None);
+        var endpoint = await Server.Services.GetRequiredService<EndpointService>().FindAsync(workspace, "charted", CancellationToken.None);
+        var at = DateTimeOffset.UtcNow.AddSeconds(-30).ToUnixTimeMilliseconds();
+        await Server.Services.GetRequiredService<IEndpointTelemetryStore>().InsertAsync(Enumerable.Range(1, 10)
+            .Select(i => new EndpointRequestRecord(workspace.Id, endpoint.Id, "blue", at, i, i > 8 ? 502 : 200, 10, 10, null)).ToList(), CancellationToken.None);
+        var metrics = Server.Services.GetRequiredService<EndpointMetricsService>();
+
+        var series = await metrics.SeriesAsync(workspace, "charted", 5, 60, CancellationToken.None);
+        Assert.Equal(TimeSpan.FromMinutes(1), series.BucketSize);
+        Assert.All(series.Buckets, b => Assert.Equal(0, b.Start.ToUnixTimeMilliseconds() % 60_000));
+        var bucket = Assert.Single(series.Buckets, b => b.Requests > 0);
+        Assert.InRange(at, bucket.Start.ToUnixTimeMilliseconds(), bucket.Start.ToUnixTimeMilliseconds() + 59_999);
+        Assert.Equal((10L, 2L, 5.0, 10.0, 10.0), (bucket.Requests, bucket.Errors, bucket.P50!.Value, bucket.P95!.Value, bucket.P99!.Value));
+        Assert.All(series.Buckets.Where(b => b.Requests == 0), b => Assert.Null(b.P50));
+        Assert.False(series.Truncated);
+
+        var tooMany = await Assert.ThrowsAsync<Loom.Core.Common.LoomException>(() => metrics.SeriesAsync(workspace, "charted", 60, 1, CancellationToken.None));
+        Assert.Equal(ErrorCodes.InvalidRequest, tooMany.Code);
+        var unknown = await Assert.ThrowsAsync<Loom.Core.Common.LoomException>(() => metrics.SeriesAsync(workspace, "nope", 60, 60, CancellationToken.None));
+        Assert.Equal(ErrorCodes.EndpointNotFound, unknown.Code);
+    }
 }
