@@ -20,7 +20,7 @@ public sealed record ComputeTarget(ComputeDto Compute, IReadOnlyList<ComputeRun>
 public static class ComputeOverview
 {
     /// <summary>How many of a target's runs the page lists; the queue length counts them all.</summary>
-    public const int RunsListed = 50;
+    public const int RunsListed = 25;
 
     public static async Task<IReadOnlyList<ComputeTarget>> LoadAsync(ComputeService computes, RunService runs, WorkspaceRecord workspace,
         CancellationToken cancellationToken)

@@ -10,10 +10,13 @@ public abstract class LiveComponent : ComponentBase, IDisposable
 {
     private Poller? _poller;
 
+    /// <summary>The server's clock, which the refreshes keep time by.</summary>
+    [Inject] protected TimeProvider Time { get; set; } = default!;
+
     /// <summary>Reads what the component shows again; cancelled when the component goes away.</summary>
     protected abstract Task RefreshAsync(CancellationToken cancellationToken);
 
-    protected void StartRefreshing(TimeSpan every) => _poller ??= Poller.Start(every, token => InvokeAsync(async () =>
+    protected void StartRefreshing(TimeSpan every) => _poller ??= Poller.Start(every, Time, token => InvokeAsync(async () =>
     {
         try
         {

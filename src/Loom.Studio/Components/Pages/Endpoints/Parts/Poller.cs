@@ -8,14 +8,14 @@ public sealed class Poller : IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
 
-    private Poller(TimeSpan every, Func<CancellationToken, Task> refresh) => _ = LoopAsync(every, refresh, _stop.Token);
+    private Poller(TimeSpan every, TimeProvider time, Func<CancellationToken, Task> refresh) => _ = LoopAsync(every, time, refresh, _stop.Token);
 
     /// <summary>Starts calling <paramref name="refresh"/> every <paramref name="every"/>, first after one interval.</summary>
-    public static Poller Start(TimeSpan every, Func<CancellationToken, Task> refresh) => new(every, refresh);
+    public static Poller Start(TimeSpan every, TimeProvider time, Func<CancellationToken, Task> refresh) => new(every, time, refresh);
 
-    private static async Task LoopAsync(TimeSpan every, Func<CancellationToken, Task> refresh, CancellationToken stop)
+    private static async Task LoopAsync(TimeSpan every, TimeProvider time, Func<CancellationToken, Task> refresh, CancellationToken stop)
     {
-        using var timer = new PeriodicTimer(every);
+        using var timer = new PeriodicTimer(every, time);
         try
         {
             while (await timer.WaitForNextTickAsync(stop)) await refresh(stop);
