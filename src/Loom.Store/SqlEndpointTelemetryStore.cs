@@ -23,6 +23,16 @@ public sealed class SqlEndpointTelemetryStore(LoomDatabase db) : IEndpointTeleme
         return rows.Select(r => new EndpointRequestSample(r.Deployment, (int)r.Status, r.LatencyMs)).ToList();
     }
 
+    public async Task<IReadOnlyList<EndpointRequestPoint>> ReadPointsAsync(long endpointId, long fromMs, long toMs, int limit,
+        CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenAsync(cancellationToken);
+        var rows = await c.Query<PointRow>(null,
+            "SELECT time_ms, status, latency_ms FROM endpoint_requests WHERE endpoint_id = @endpointId AND time_ms >= @fromMs AND time_ms < @toMs " +
+            "ORDER BY time_ms DESC LIMIT @limit", new { endpointId, fromMs, toMs, limit = (long)limit }, cancellationToken);
+        return rows.Select(r => new EndpointRequestPoint(r.TimeMs, (int)r.Status, r.LatencyMs)).ToList();
+    }
+
     public async Task<IReadOnlyList<EndpointRequestRecord>> RecentErrorsAsync(long endpointId, long fromMs, long toMs, int limit,
         CancellationToken cancellationToken)
     {
@@ -40,6 +50,13 @@ public sealed class SqlEndpointTelemetryStore(LoomDatabase db) : IEndpointTeleme
     private sealed class SampleRow
     {
         public string? Deployment { get; set; }
+        public long Status { get; set; }
+        public double LatencyMs { get; set; }
+    }
+
+    private sealed class PointRow
+    {
+        public long TimeMs { get; set; }
         public long Status { get; set; }
         public double LatencyMs { get; set; }
     }

@@ -91,6 +91,16 @@ public sealed partial class SqlExecutionStore(LoomDatabase db) : IExecutionStore
         return rows.ToDictionary(r => (r.WorkspaceId, r.ComputeName), r => (int)r.Nodes);
     }
 
+    public async Task<IReadOnlyList<LiveJobRecord>> ListLiveJobsAsync(long workspaceId, string compute, int limit, CancellationToken cancellationToken)
+    {
+        await using var c = await db.OpenAsync(cancellationToken);
+        var rows = await c.Query<LiveJobRow>(null,
+            "SELECT run_id, state, node_count, nodes_claimed, queued_ms FROM jobs " +
+            "WHERE workspace_id = @workspaceId AND compute_name = @compute AND state IN ('queued', 'placed') ORDER BY id LIMIT @limit",
+            new { workspaceId, compute, limit = (long)limit }, cancellationToken);
+        return rows.Select(r => new LiveJobRecord(r.RunId, r.State, (int)r.NodeCount, (int)r.NodesClaimed, Times.FromMs(r.QueuedMs))).ToList();
+    }
+
     public async Task<int> CountLiveJobsAsync(long workspaceId, string compute, CancellationToken cancellationToken)
     {
         await using var c = await db.OpenAsync(cancellationToken);
@@ -167,6 +177,15 @@ public sealed partial class SqlExecutionStore(LoomDatabase db) : IExecutionStore
         public string? Error { get; set; }
 
         public JobNodeRecord ToRecord() => new((int)NodeRank, AgentId, Host, State, (int?)ExitCode, Error);
+    }
+
+    private sealed class LiveJobRow
+    {
+        public string RunId { get; set; } = "";
+        public string State { get; set; } = "";
+        public long NodeCount { get; set; }
+        public long NodesClaimed { get; set; }
+        public long QueuedMs { get; set; }
     }
 
     private sealed class QueueRow

@@ -12,6 +12,8 @@ public sealed partial class ComputeService(IComputeStore store, IExecutionStore 
     // A lost node stays in listings this long, so users see what happened to it.
     private static readonly TimeSpan ShowLostFor = TimeSpan.FromMinutes(10);
 
+    public const int MaxLiveJobsListed = 1000;
+
     public async Task<ComputeDto> CreateAsync(WorkspaceRecord workspace, CreateComputeRequest request, IdempotentRequest? idempotency,
         CancellationToken cancellationToken)
     {
@@ -39,6 +41,17 @@ public sealed partial class ComputeService(IComputeStore store, IExecutionStore 
         foreach (var record in await store.ListAsync(workspace.Id, cancellationToken))
             list.Add(await ToDtoAsync(workspace, record, queued, cancellationToken));
         return list;
+    }
+
+    /// <summary>
+    /// The runs a target holds: those waiting for nodes (state <c>queued</c>) and those its nodes run (<c>placed</c>), oldest first, at most
+    /// <paramref name="limit"/>. An unknown target holds none.
+    /// </summary>
+    public async Task<IReadOnlyList<LiveJobRecord>> ListLiveJobsAsync(WorkspaceRecord workspace, string name, int limit, CancellationToken cancellationToken)
+    {
+        Validate.Name(name, "Compute");
+        if (limit is < 1 or > MaxLiveJobsListed) throw new LoomException(ErrorCodes.InvalidRequest, $"limit must be from 1 to {MaxLiveJobsListed}.");
+        return await execution.ListLiveJobsAsync(workspace.Id, name, limit, cancellationToken);
     }
 
     public async Task<ComputeDto> UpdateAsync(WorkspaceRecord workspace, string name, UpdateComputeRequest request, CancellationToken cancellationToken)

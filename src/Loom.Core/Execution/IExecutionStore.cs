@@ -15,6 +15,9 @@ public sealed record JobRecord(
     long Id, long WorkspaceId, string RunId, string Compute, string State, JobSpec Spec, int NodesClaimed, int NodesEnded,
     bool CancelRequested, string? MasterAddress, int? MasterPort, DateTimeOffset QueuedTime);
 
+/// <summary>A job still in its target: waiting for nodes (state queued) or running on them (placed); what a listing of the target shows.</summary>
+public sealed record LiveJobRecord(string RunId, string State, int NodeCount, int NodesClaimed, DateTimeOffset QueuedTime);
+
 /// <summary>One rank of a job on one agent: running, or how it ended (a <see cref="RunStatus"/> name).</summary>
 public sealed record JobNodeRecord(int NodeRank, string AgentId, string Host, string State, int? ExitCode, string? Error);
 
@@ -77,6 +80,9 @@ public interface IExecutionStore
 
     /// <summary>Every local compute target with its queue and agents, for the provisioner.</summary>
     Task<IReadOnlyList<ProvisioningTarget>> ProvisioningViewAsync(CancellationToken cancellationToken);
+
+    /// <summary>The jobs of a target that are queued or running, oldest first, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<LiveJobRecord>> ListLiveJobsAsync(long workspaceId, string compute, int limit, CancellationToken cancellationToken);
 
     /// <summary>Jobs of a target that are queued or running.</summary>
     Task<int> CountLiveJobsAsync(long workspaceId, string compute, CancellationToken cancellationToken);

@@ -7,6 +7,9 @@ public sealed record EndpointRequestRecord(long WorkspaceId, long EndpointId, st
 /// <summary>What a metrics query needs of a request.</summary>
 public readonly record struct EndpointRequestSample(string? Deployment, int Status, double LatencyMs);
 
+/// <summary>What a time series of requests needs of a request: when it came, how it ended and how long it took.</summary>
+public readonly record struct EndpointRequestPoint(long TimeMs, int Status, double LatencyMs);
+
 /// <summary>Request telemetry, written in batches.</summary>
 public interface IEndpointTelemetryStore
 {
@@ -15,6 +18,9 @@ public interface IEndpointTelemetryStore
 
     /// <summary>The requests of an endpoint from <paramref name="fromMs"/> (inclusive) to <paramref name="toMs"/> (exclusive), the newest <paramref name="limit"/> at most.</summary>
     Task<IReadOnlyList<EndpointRequestSample>> ReadAsync(long endpointId, long fromMs, long toMs, int limit, CancellationToken cancellationToken);
+
+    /// <summary>The requests of an endpoint from <paramref name="fromMs"/> (inclusive) to <paramref name="toMs"/> (exclusive) with their times, the newest <paramref name="limit"/> at most.</summary>
+    Task<IReadOnlyList<EndpointRequestPoint>> ReadPointsAsync(long endpointId, long fromMs, long toMs, int limit, CancellationToken cancellationToken);
 
     /// <summary>The newest failed requests (status 400 or more) of the window, newest first.</summary>
     Task<IReadOnlyList<EndpointRequestRecord>> RecentErrorsAsync(long endpointId, long fromMs, long toMs, int limit, CancellationToken cancellationToken);

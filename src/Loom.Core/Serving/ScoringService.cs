@@ -169,6 +169,12 @@ public sealed class ScoringService(EndpointDirectory directory, EndpointTelemetr
         }
     }
 
+    /// <summary>
+    /// The schema document (<c>swagger.json</c>) a deployment serves now, as <c>GET /endpoints/{ws}/{name}/swagger.json</c> pinned to it
+    /// answers; null when its script declares none or it does not serve. For callers that already checked the user may read the endpoint.
+    /// </summary>
+    public string? Swagger(long workspaceId, string endpoint, string deployment) => _schemas?.Swagger(workspaceId, endpoint, deployment);
+
     /// <summary>Why the caller may not call the endpoint, or null when it may.</summary>
     private static string? Refusal(HttpContext context, ScoringTarget target)
     {

@@ -22,6 +22,8 @@ public sealed class ScoringMetaTests : IAsyncLifetime
     private List<(string Method, string Pattern, RouteEndpoint Endpoint)> ScoringEndpoints() =>
         _server.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
             .Where(e => e.RoutePattern.RawText!.StartsWith("/endpoints/", StringComparison.Ordinal))
+            // The Studio's pages /endpoints/{name} share the prefix; they are the Studio's, behind its sign-in.
+            .Where(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.Components.Endpoints.ComponentTypeMetadata>() is null)
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Select(m => (m, e.RoutePattern.RawText!, e)))
             .ToList();
 
