@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Components;
 
-namespace Loom.Studio.Components.Pages.Endpoints.Parts;
+namespace Loom.Studio.Components.Shared;
 
 /// <summary>
 /// A component that shows live data: once <see cref="StartRefreshing"/> is called it runs <see cref="RefreshAsync"/> on its renderer every

@@ -1,4 +1,4 @@
-namespace Loom.Studio.Components.Pages.Endpoints.Parts;
+namespace Loom.Studio.Components.Shared;
 
 /// <summary>
 /// Calls a live page's refresh every few seconds until disposed, one call at a time: a slow refresh delays the next tick instead of

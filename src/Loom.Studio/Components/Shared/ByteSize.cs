@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Loom.Studio.Components.Pages.Endpoints.Parts;
+namespace Loom.Studio.Components.Shared;
 
 /// <summary>Sizes as people read them: bytes below a kilobyte, then KB, MB, GB (powers of 1024) with one decimal.</summary>
 public static class ByteSize
