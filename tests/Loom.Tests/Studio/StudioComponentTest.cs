@@ -48,6 +48,14 @@ public abstract class StudioComponentTest : IAsyncLifetime
         return store;
     }
 
+    /// <summary>Gives the components a MetricService over a <see cref="HookedMetricStore"/>; call it before the first render.</summary>
+    protected HookedMetricStore HookMetricStore()
+    {
+        var store = new HookedMetricStore(Server.Services.GetRequiredService<IMetricStore>());
+        Context.Services.AddSingleton(new MetricService(store, Server.Services.GetRequiredService<RunService>(), Server.Services.GetRequiredService<TimeProvider>()));
+        return store;
+    }
+
     public async Task DisposeAsync()
     {
         await Context.DisposeAsync();
