@@ -16,6 +16,9 @@ public sealed class HookedRunStore(IRunStore inner) : IRunStore
 
     public ConcurrentQueue<string> Reads { get; } = new();
 
+    /// <summary>The reads of runs below a run: <c>tree:id</c> or <c>children:id</c>.</summary>
+    public ConcurrentQueue<string> TreeReads { get; } = new();
+
     private async Task HookAsync(string runId, CancellationToken cancellationToken)
     {
         Reads.Enqueue(runId);
@@ -58,6 +61,15 @@ public sealed class HookedRunStore(IRunStore inner) : IRunStore
     public Task<PageCursor?> SkipAsync(long workspaceId, RunQuery query, int count, CancellationToken cancellationToken) =>
         inner.SkipAsync(workspaceId, query, count, cancellationToken);
 
-    public Task<IReadOnlyList<RunDto>> ListChildrenAsync(long workspaceId, string runId, CancellationToken cancellationToken) =>
-        inner.ListChildrenAsync(workspaceId, runId, cancellationToken);
+    public Task<IReadOnlyList<RunDto>> ListChildrenAsync(long workspaceId, string runId, CancellationToken cancellationToken)
+    {
+        TreeReads.Enqueue($"children:{runId}");
+        return inner.ListChildrenAsync(workspaceId, runId, cancellationToken);
+    }
+
+    public Task<RunTree?> ListTreeAsync(long workspaceId, string runId, int max, CancellationToken cancellationToken)
+    {
+        TreeReads.Enqueue($"tree:{runId}");
+        return inner.ListTreeAsync(workspaceId, runId, max, cancellationToken);
+    }
 }
