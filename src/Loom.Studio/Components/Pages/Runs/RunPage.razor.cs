@@ -1,5 +1,6 @@
 using Loom.Contracts;
 using Loom.Core.Common;
+using Loom.Core.Tracking;
 using Loom.Core.Workspaces;
 using Loom.Studio.Components.Shared;
 using Microsoft.AspNetCore.Components;
@@ -35,6 +36,7 @@ public sealed partial class RunPage
     private string? _shownRunId;
     private Task _poll = Task.CompletedTask;
 
+    [Inject] private LogService Logs { get; set; } = default!;
     [Inject] private TimeProvider Time { get; set; } = default!;
     [Inject] private ILogger<RunPage> Logger { get; set; } = default!;
 
@@ -88,13 +90,20 @@ public sealed partial class RunPage
         var backoff = new PollBackoff(PollInterval, MaxPollInterval);
         var wait = PollInterval;
         var failures = 0;
+        // A run that only prints is changing too: its log grows, and the page keeps following it closely.
+        var logBytes = -1L;
         try
         {
             while (true)
             {
                 await Task.Delay(wait, Time, load);
                 RunDto run;
-                try { run = await Runs.GetAsync(workspace.Id, shown.Id, load); }
+                long bytes;
+                try
+                {
+                    run = await Runs.GetAsync(workspace.Id, shown.Id, load);
+                    bytes = (await Logs.ListAsync(workspace.Id, shown.Id, load)).Sum(l => l.Length);
+                }
                 catch (LoomException e)
                 {
                     // The run went away (its workspace was deleted): say so rather than keep showing it as live.
@@ -109,8 +118,8 @@ public sealed partial class RunPage
                     if (failures >= FailuresBeforePause) await ShowAsync(load, () => _paused = PausedText(e, failures, wait));
                     continue;
                 }
-                wait = backoff.Next(changed: failures > 0 || RunChanges.Differ(shown, run));
-                (failures, shown) = (0, run);
+                wait = backoff.Next(changed: failures > 0 || bytes != logBytes || RunChanges.Differ(shown, run));
+                (failures, shown, logBytes) = (0, run, bytes);
                 await ShowAsync(load, () => (_run, _paused) = (run, null));
                 if (!RunStatusStyle.IsLive(run.Status)) return;
             }
