@@ -11,7 +11,7 @@ namespace Loom.Tests.Studio;
 /// </summary>
 public sealed class HookedRunStore(IRunStore inner) : IRunStore
 {
-    /// <summary>Runs before each <see cref="GetAsync"/> and <see cref="GetManyAsync"/> (with the first id asked for).</summary>
+    /// <summary>Runs before each <see cref="GetAsync"/> (with the run's id) and <see cref="GetManyAsync"/> (with <c>many:id,id,...</c>).</summary>
     public Func<string, CancellationToken, Task>? BeforeRead { get; set; }
 
     public ConcurrentQueue<string> Reads { get; } = new();
@@ -33,7 +33,7 @@ public sealed class HookedRunStore(IRunStore inner) : IRunStore
 
     public async Task<IReadOnlyList<RunDto>> GetManyAsync(long workspaceId, IReadOnlyCollection<string> runIds, CancellationToken cancellationToken)
     {
-        await HookAsync(runIds.FirstOrDefault() ?? "", cancellationToken);
+        await HookAsync("many:" + string.Join(',', runIds), cancellationToken);
         return await inner.GetManyAsync(workspaceId, runIds, cancellationToken);
     }
 
