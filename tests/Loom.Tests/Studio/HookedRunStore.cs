@@ -11,7 +11,10 @@ namespace Loom.Tests.Studio;
 /// </summary>
 public sealed class HookedRunStore(IRunStore inner) : IRunStore
 {
-    /// <summary>Runs before each <see cref="GetAsync"/> (with the run's id) and <see cref="GetManyAsync"/> (with <c>many:id,id,...</c>).</summary>
+    /// <summary>
+    /// Runs before each <see cref="GetAsync"/> (with the run's id), <see cref="GetManyAsync"/> (with <c>many:id,id,...</c>) and
+    /// <see cref="ListAsync"/> (with <c>list:experiment</c>).
+    /// </summary>
     public Func<string, CancellationToken, Task>? BeforeRead { get; set; }
 
     public ConcurrentQueue<string> Reads { get; } = new();
@@ -52,8 +55,11 @@ public sealed class HookedRunStore(IRunStore inner) : IRunStore
     public Task<RunDto> UpdateAsync(long workspaceId, string runId, UpdateRunRequest update, DateTimeOffset time, CancellationToken cancellationToken) =>
         inner.UpdateAsync(workspaceId, runId, update, time, cancellationToken);
 
-    public Task<(IReadOnlyList<RunDto> Runs, PageCursor? Next)> ListAsync(long workspaceId, RunQuery query, CancellationToken cancellationToken) =>
-        inner.ListAsync(workspaceId, query, cancellationToken);
+    public async Task<(IReadOnlyList<RunDto> Runs, PageCursor? Next)> ListAsync(long workspaceId, RunQuery query, CancellationToken cancellationToken)
+    {
+        await HookAsync($"list:{query.Experiment}", cancellationToken);
+        return await inner.ListAsync(workspaceId, query, cancellationToken);
+    }
 
     public Task<long> CountAsync(long workspaceId, RunQuery query, CancellationToken cancellationToken) =>
         inner.CountAsync(workspaceId, query, cancellationToken);
