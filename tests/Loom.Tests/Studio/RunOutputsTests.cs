@@ -41,6 +41,41 @@ public sealed class RunOutputsTests : StudioComponentTest
         Assert.InRange(reads, 1, (int)(watch.Elapsed.TotalSeconds / LiveRunTabSlowRefresh) + 1);
     }
 
+    [Fact]
+    public async Task A_fault_while_following_a_log_keeps_its_lines_and_the_next_poll_reads_on()
+    {
+        var logs = new FailingLogStore(Server.Services.GetRequiredService<ILogStore>());
+        Context.Services.AddSingleton(new LogService(logs, Server.Services.GetRequiredService<RunService>(), Server.Services.GetRequiredService<LogNotifier>()));
+        var run = await Server.Client.Runs.CreateAsync("default", new CreateRunRequest("outputs"));
+        const string log = "user_logs/std_log.txt";
+        await Server.Client.Logs.AppendAsync("default", run.Id, log, Encoding.UTF8.GetBytes("epoch 1\n"));
+        Context.Services.GetRequiredService<NavigationManager>().NavigateTo($"/runs/{run.Id}?tab=outputs");
+        var page = Context.Render<RunPage>(p => p.Add(c => c.RunId, run.Id));
+        await page.WaitForAssertionAsync(() => Assert.Contains("epoch 1", page.Find($"[data-log='{log}']").TextContent), Wait);
+
+        logs.Failing = true;
+        await Server.Client.Logs.AppendAsync("default", run.Id, log, Encoding.UTF8.GetBytes("epoch 2\n"));
+        await page.WaitForAssertionAsync(() => Assert.Contains("Reading the rest of this log failed", page.Markup), Wait);
+        Assert.Contains("epoch 1", page.Find($"[data-log='{log}']").TextContent);
+        logs.Failing = false;
+        await page.WaitForAssertionAsync(() => Assert.Contains("epoch 2", page.Find($"[data-log='{log}']").TextContent), Wait);
+        Assert.DoesNotContain("Reading the rest of this log failed", page.Markup);
+    }
+
+    private sealed class FailingLogStore(ILogStore inner) : ILogStore
+    {
+        private volatile bool _failing;
+        public bool Failing { get => _failing; set => _failing = value; }
+
+        public Task<long> AppendAsync(long runSeq, string file, long? offset, ReadOnlyMemory<byte> data, CancellationToken cancellationToken) =>
+            inner.AppendAsync(runSeq, file, offset, data, cancellationToken);
+        public Task<IReadOnlyList<LogFileDto>> ListAsync(long runSeq, CancellationToken cancellationToken) => inner.ListAsync(runSeq, cancellationToken);
+        public Task<long?> LengthAsync(long runSeq, string file, CancellationToken cancellationToken) => inner.LengthAsync(runSeq, file, cancellationToken);
+
+        public Task<byte[]> ReadAsync(long runSeq, string file, long offset, long length, CancellationToken cancellationToken) =>
+            Failing ? throw new IOException("the log store is busy") : inner.ReadAsync(runSeq, file, offset, length, cancellationToken);
+    }
+
     private static readonly double LiveRunTabSlowRefresh = Loom.Studio.Components.Pages.Runs.Parts.LiveRunTab.SlowRefresh.TotalSeconds;
 
     private sealed class CountingArtifactStore(IArtifactStore inner) : IArtifactStore
