@@ -33,8 +33,30 @@ public sealed partial class SqlRunStore
     {
         if (count <= 0) return query.After;
         await using var c = await db.OpenAsync(cancellationToken);
-        var keys = await ReadKeysAsync(c, workspaceId, query, count, cancellationToken);
-        return keys.Count == count ? CursorAfter(keys[^1], query) : null;
+        // Only the row where the skip lands is read (OFFSET walks the index without returning what it passes); the phases
+        // are those of ReadKeysAsync, so the skip lands exactly where reading the runs would.
+        if (query.Order[0].Field.Kind == FieldKind.Attribute)
+            return await BoundaryAsync(c, workspaceId, query, KeyPhase.All, count - 1, cancellationToken) is { } row ? CursorAfter(row, query) : null;
+        var present = 0;
+        if (query.After is not { } after || after.Values[0] is not null)
+        {
+            if (await BoundaryAsync(c, workspaceId, query, KeyPhase.Present, count - 1, cancellationToken) is { } row) return CursorAfter(row, query);
+            var sql = RunListSql.Page(db.Dialect, query, workspaceId, KeyPhase.Present, count);
+            present = (int)await c.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT COUNT(*) FROM ({sql.Text}) p", sql.Parameters,
+                cancellationToken: cancellationToken));
+        }
+        return await BoundaryAsync(c, workspaceId, query, KeyPhase.Missing, count - present - 1, cancellationToken) is { } missing
+            ? CursorAfter(missing, query)
+            : null;
+    }
+
+    /// <summary>The sequence number and sort keys of the run <paramref name="offset"/> rows into a phase of a query; null past its end.</summary>
+    private async Task<IDictionary<string, object?>?> BoundaryAsync(DbConnection c, long workspaceId, RunQuery query, KeyPhase phase, int offset,
+        CancellationToken cancellationToken)
+    {
+        var sql = RunListSql.Page(db.Dialect, query, workspaceId, phase, 1, offset);
+        return (await c.QueryAsync(new CommandDefinition(sql.Text, sql.Parameters, cancellationToken: cancellationToken)))
+            .Cast<IDictionary<string, object?>>().FirstOrDefault();
     }
 
     public async Task<IReadOnlyList<Loom.Contracts.RunDto>> GetManyAsync(long workspaceId, IReadOnlyCollection<string> runIds, CancellationToken cancellationToken)
@@ -94,10 +116,10 @@ public sealed partial class SqlRunStore
         public DynamicParameters Parameters { get; } = new();
         public string Text { get; private set; } = "";
 
-        public static RunListSql Page(SqlDialect dialect, RunQuery query, long workspaceId, KeyPhase phase, int limit)
+        public static RunListSql Page(SqlDialect dialect, RunQuery query, long workspaceId, KeyPhase phase, int limit, int offset = 0)
         {
             var sql = new RunListSql(dialect, query, workspaceId);
-            sql.Text = sql.PageText(query, phase, limit);
+            sql.Text = sql.PageText(query, phase, limit) + (offset > 0 ? $" OFFSET {offset}" : "");
             return sql;
         }
 

@@ -12,6 +12,9 @@ public sealed record NewRun(
 /// <summary>The few facts about a run that writes to it need.</summary>
 public sealed record RunRef(long Seq, string Id, string Experiment, RunStatus Status);
 
+/// <summary>Runs below a run, depth first (each run's children in the order they were created), and how many there are in all.</summary>
+public sealed record RunTree(IReadOnlyList<RunDto> Runs, int Total);
+
 public interface IRunStore
 {
     Task<IReadOnlyList<ExperimentDto>> ListExperimentsAsync(long workspaceId, CancellationToken cancellationToken);
@@ -40,4 +43,10 @@ public interface IRunStore
     Task<IReadOnlyList<RunDto>> GetManyAsync(long workspaceId, IReadOnlyCollection<string> runIds, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<RunDto>> ListChildrenAsync(long workspaceId, string runId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The runs below <paramref name="runId"/> at any depth, depth first, the first <paramref name="max"/> of them (so every
+    /// run returned has its parent returned too, or is a child of <paramref name="runId"/>); null when the run does not exist.
+    /// </summary>
+    Task<RunTree?> ListTreeAsync(long workspaceId, string runId, int max, CancellationToken cancellationToken);
 }

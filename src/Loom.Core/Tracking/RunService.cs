@@ -120,6 +120,17 @@ public sealed partial class RunService(IRunStore store, IEnumerable<IRunJobs> jo
         return await store.ListChildrenAsync(workspaceId, runId, cancellationToken);
     }
 
+    /// <summary>
+    /// The runs below <paramref name="runId"/> at any depth (depth first, children in creation order), at most
+    /// <paramref name="max"/> of them (1 to 1,000), and how many there are: a pipeline's whole tree in one read.
+    /// </summary>
+    public async Task<RunTree> ListTreeAsync(long workspaceId, string runId, int max, CancellationToken cancellationToken)
+    {
+        if (max is < 1 or > RunQueries.MaxPageSize)
+            throw new LoomException(ErrorCodes.InvalidRequest, $"max must be between 1 and {RunQueries.MaxPageSize}.");
+        return await store.ListTreeAsync(workspaceId, runId, max, cancellationToken) ?? throw RunNotFound(runId);
+    }
+
     public Task<IReadOnlyList<ExperimentDto>> ListExperimentsAsync(long workspaceId, CancellationToken cancellationToken) =>
         store.ListExperimentsAsync(workspaceId, cancellationToken);
 

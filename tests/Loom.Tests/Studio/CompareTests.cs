@@ -90,6 +90,48 @@ public sealed class CompareTests : StudioComponentTest
         Assert.Equal(1, axes.ConstantParams);
     }
 
+    [Fact]
+    public async Task The_runs_are_read_at_once_and_a_new_selection_made_during_a_slow_read_wins()
+    {
+        var store = HookRunStore();
+        var runs = new List<RunDto>();
+        foreach (var name in new[] { "left-a", "left-b", "right-a", "right-b" })
+            runs.Add(await Server.Client.Runs.CreateAsync("default", new CreateRunRequest("overlap", DisplayName: name)));
+        var (held, release) = (new TaskCompletionSource<CancellationToken>(), new TaskCompletionSource());
+        store.BeforeRead = async (read, cancellationToken) =>
+        {
+            if (!read.Contains(runs[0].Id) || release.Task.IsCompleted) return;
+            held.TrySetResult(cancellationToken);
+            await release.Task.WaitAsync(cancellationToken);
+        };
+
+        var page = Open($"/compare?runs={runs[0].Id},{runs[1].Id}");
+        var first = await held.Task.WaitAsync(Wait);
+        Context.Services.GetRequiredService<NavigationManager>().NavigateTo($"/compare?runs={runs[2].Id},{runs[3].Id}");
+        page.Render();
+        await page.WaitForAssertionAsync(() => Assert.Equal(2, page.FindAll("[data-compare-table]").Count), Wait);
+        Assert.True(first.IsCancellationRequested);
+        release.SetResult();
+        await Task.Delay(500);
+        Assert.Equal(["right-a", "right-b"], page.FindAll(".loom-compare-run a").Select(a => a.TextContent));
+        Assert.Equal([$"many:{runs[0].Id},{runs[1].Id}", $"many:{runs[2].Id},{runs[3].Id}"], store.Reads);
+    }
+
+    [Fact]
+    public async Task Charts_stop_at_the_first_metrics_and_say_so()
+    {
+        var points = Enumerable.Range(0, ComparePage.MaxCharts + 6).Select(i => new MetricPoint($"m{i:00}", i)).ToList();
+        var a = await Server.Client.Runs.CreateAsync("default", new CreateRunRequest("many-metrics"));
+        var b = await Server.Client.Runs.CreateAsync("default", new CreateRunRequest("many-metrics"));
+        await Server.Client.Metrics.LogAsync("default", a.Id, new MetricBatch(points));
+        await Server.Client.Metrics.LogAsync("default", b.Id, new MetricBatch(points[..3]));
+
+        var page = Open($"/compare?runs={a.Id},{b.Id}");
+        await page.WaitForAssertionAsync(() => Assert.Equal(ComparePage.MaxCharts, page.FindAll("[data-metric]").Count), Wait);
+        Assert.Contains($"The first {ComparePage.MaxCharts} of {points.Count} metrics", page.Find("[data-testid=more-charts]").TextContent);
+        Assert.Equal(30, page.FindAll("[data-compare-table='Latest metrics'] tr[data-key]").Count);
+    }
+
     private IRenderedComponent<ComparePage> Open(string address)
     {
         Context.Services.GetRequiredService<NavigationManager>().NavigateTo(address);

@@ -99,6 +99,11 @@ public abstract class ExperimentRunStoreTests : IAsyncLifetime
         var three = await _runs.SkipAsync(_workspace, Query(null, orderBy), 3, CancellationToken.None);
         var seven = await _runs.SkipAsync(_workspace, Query(null, orderBy) with { After = three }, 4, CancellationToken.None);
         Assert.Equal(all.Skip(7), await AllAsync(Query(null, orderBy) with { After = seven }));
+        // From a cursor among the runs without the first key (half have no accuracy): 7 then 2 lands where 9 does.
+        var nine = await _runs.SkipAsync(_workspace, Query(null, orderBy) with { After = seven }, 2, CancellationToken.None);
+        Assert.Equal(all.Skip(9), await AllAsync(Query(null, orderBy) with { After = nine }));
+        Assert.Null(await _runs.SkipAsync(_workspace, Query(null, orderBy) with { After = seven }, Runs - 6, CancellationToken.None));
+        Assert.NotNull(await _runs.SkipAsync(_workspace, Query(null, orderBy) with { After = seven }, Runs - 7, CancellationToken.None));
     }
 
     [Fact]

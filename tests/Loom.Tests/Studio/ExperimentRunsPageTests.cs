@@ -40,6 +40,33 @@ public sealed class ExperimentRunsPageTests : StudioComponentTest
         page.FindAll("tr.loom-run a.loom-run-link").Select(a => a.TextContent).ToList();
 
     [Fact]
+    public async Task An_experiment_opened_while_another_still_loads_wins()
+    {
+        var store = HookRunStore();
+        await RunAsync("alpha", "alpha-run", 0.5);
+        await RunAsync("beta", "beta-run", 0.7);
+        var (held, release) = (new TaskCompletionSource<CancellationToken>(), new TaskCompletionSource());
+        store.BeforeRead = async (read, cancellationToken) =>
+        {
+            if (read != "list:alpha" || release.Task.IsCompleted) return;
+            held.TrySetResult(cancellationToken);
+            await release.Task.WaitAsync(cancellationToken);
+        };
+
+        var page = Open("alpha");
+        var first = await held.Task.WaitAsync(Wait);
+        Context.Services.GetRequiredService<NavigationManager>().NavigateTo("/experiments/beta");
+        page.Render(p => p.Add(x => x.Name, "beta"));
+        await page.WaitForAssertionAsync(() => Assert.Equal(["beta-run"], RunNames(page)), Wait);
+        Assert.True(first.IsCancellationRequested);
+        release.SetResult();
+        await Task.Delay(500);
+        page.Render();
+        Assert.Equal(["beta-run"], RunNames(page));
+        Assert.Contains("beta", page.Find("h1").TextContent);
+    }
+
+    [Fact]
     public async Task Runs_show_status_compute_tags_and_their_params_and_latest_metrics_as_columns()
     {
         await RunAsync("cols", "first", 0.5, new() { ["lr"] = "0.1", ["batch"] = "32" }, new() { ["stage"] = "dev" },

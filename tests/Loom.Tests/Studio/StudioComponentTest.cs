@@ -1,10 +1,12 @@
 using Bunit;
 using Loom.Core.Identity;
+using Loom.Core.Tracking;
 using Loom.Core.Workspaces;
 using Microsoft.AspNetCore.Components.Authorization;
 using Loom.Studio.Session;
 using Loom.TestKit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using MudBlazor.Services;
 using System.Security.Claims;
 
@@ -32,6 +34,26 @@ public abstract class StudioComponentTest : IAsyncLifetime
         authorization.SetClaims(new Claim(LoomClaims.Admin, "true"), new Claim(LoomClaims.Workspace, "*"),
             new Claim(LoomClaims.Role, "Owner"), new Claim(LoomClaims.Kind, TokenKinds.User));
         Context.Services.AddFallbackServiceProvider(Server.Services);
+    }
+
+    /// <summary>
+    /// Gives the components a RunService over a <see cref="HookedRunStore"/> (the server's own store behind it); call it
+    /// before the first render.
+    /// </summary>
+    protected HookedRunStore HookRunStore()
+    {
+        var store = new HookedRunStore(Server.Services.GetRequiredService<IRunStore>());
+        Context.Services.AddSingleton(new RunService(store, Server.Services.GetServices<IRunJobs>(), Server.Services.GetRequiredService<TimeProvider>(),
+            Server.Services.GetRequiredService<ILogger<RunService>>()));
+        return store;
+    }
+
+    /// <summary>Gives the components a MetricService over a <see cref="HookedMetricStore"/>; call it before the first render.</summary>
+    protected HookedMetricStore HookMetricStore()
+    {
+        var store = new HookedMetricStore(Server.Services.GetRequiredService<IMetricStore>());
+        Context.Services.AddSingleton(new MetricService(store, Server.Services.GetRequiredService<RunService>(), Server.Services.GetRequiredService<TimeProvider>()));
+        return store;
     }
 
     public async Task DisposeAsync()

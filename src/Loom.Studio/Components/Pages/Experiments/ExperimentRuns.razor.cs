@@ -1,6 +1,7 @@
 using Loom.Contracts;
 using Loom.Core.Common;
 using Loom.Core.Tracking;
+using Loom.Studio.Components.Shared;
 using Loom.Studio.Session;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
@@ -20,6 +21,7 @@ public sealed partial class ExperimentRuns : IAsyncDisposable
     public const int MaxCompared = 10;
 
     private readonly CancellationTokenSource _lifetime = new();
+    private readonly LatestLoad _load = new();
     private readonly List<string> _selected = [];
     private long _workspaceId;
     private ExperimentDto? _experiment;
@@ -29,6 +31,7 @@ public sealed partial class ExperimentRuns : IAsyncDisposable
     private string _filterText = "";
     private RunWindow? _window;
     private RunSearch? _failedSearch;
+    private RunSearch? _requested;
     private RunColumns _columns = new();
     private long _total;
     private long _latestTotal;
@@ -58,39 +61,51 @@ public sealed partial class ExperimentRuns : IAsyncDisposable
 
     protected override async Task OnParametersSetAsync()
     {
-        if (_experiment?.Name == Name && (_window?.Search ?? _failedSearch) == Search) return;
+        if (Search == _requested) return;
         await OpenAsync(Search);
     }
 
-    /// <summary>Reads the experiment (when it changed), the count and the first block of a search, then shows its table.</summary>
+    /// <summary>
+    /// Reads the experiment (when it changed), the count and the first block of a search, then shows its table. A search
+    /// opened meanwhile (another sort clicked, another experiment) cancels this one, whose results are then dropped.
+    /// </summary>
     private async Task OpenAsync(RunSearch search)
     {
+        var load = _load.Start();
+        _requested = search;
         _filterText = search.Filter ?? "";
         _filterError = _searchError = null;
+        var sameExperiment = _experiment?.Name == search.Experiment;
+        if (!sameExperiment) (_problem, _window, _experiment) = (null, null, null);
         try
         {
-            if (_experiment?.Name != search.Experiment)
+            var workspaceId = sameExperiment ? _workspaceId : (await Session.WorkspaceAsync(load)).Id;
+            var experiment = sameExperiment ? _experiment! : await Runs.GetExperimentAsync(workspaceId, search.Experiment, load);
+            RunWindow? window = null;
+            IReadOnlyList<RunRow> first = [];
+            long total = 0;
+            string? searchError = null;
+            try { window = RunWindow.Open(Runs, workspaceId, search); }
+            catch (LoomException e) { searchError = e.Message; }
+            if (window is not null)
             {
-                _problem = null;
-                _window = null;
-                _experiment = null;
-                _workspaceId = (await Session.WorkspaceAsync(Lifetime)).Id;
-                _experiment = await Runs.GetExperimentAsync(_workspaceId, search.Experiment, Lifetime);
+                var count = window.CountAsync(load);
+                first = await window.ReadAsync(0, window.BlockSize, load);
+                total = await count;
+            }
+            if (!_load.IsCurrent(load)) return;
+            (_workspaceId, _experiment) = (workspaceId, experiment);
+            if (!sameExperiment)
+            {
                 _selected.Clear();
                 _columns = new RunColumns();
             }
-            RunWindow window;
-            try { window = RunWindow.Open(Runs, _workspaceId, search); }
-            catch (LoomException e)
+            if (window is null)
             {
-                _searchError = e.Message;
-                _window = null;
-                _failedSearch = search;
+                (_searchError, _window, _failedSearch) = (searchError, null, search);
                 return;
             }
-            var count = window.CountAsync(Lifetime);
-            var first = await window.ReadAsync(0, window.BlockSize, Lifetime);
-            _total = _latestTotal = await count;
+            _total = _latestTotal = total;
             if (_columns.Visible.Count == RunColumns.Fixed.Count && _columns.KnownMetrics.Count + _columns.KnownParams.Count == 0)
                 _columns = RunColumns.ForFirstPage(first.Select(r => r.Run), search.Order);
             else
@@ -98,9 +113,9 @@ public sealed partial class ExperimentRuns : IAsyncDisposable
                 _columns.Observe(first.Select(r => r.Run));
                 ShowSortedColumn(search.Order);
             }
-            _window = window;
-            _failedSearch = null;
+            (_window, _failedSearch) = (window, null);
         }
+        catch (Exception) when (!_load.IsCurrent(load)) { }
         catch (LoomException e)
         {
             _problem = e;
@@ -120,6 +135,8 @@ public sealed partial class ExperimentRuns : IAsyncDisposable
     {
         if (_window is not { } window) return new ItemsProviderResult<RunRow>([], 0);
         var rows = await window.ReadAsync(request.StartIndex, request.Count, request.CancellationToken);
+        // Rows for a table already replaced go to its (disposed) view and leave this page's state alone.
+        if (!ReferenceEquals(window, _window)) return new ItemsProviderResult<RunRow>(rows, rows.Count);
         _shown = (request.StartIndex, request.Count);
         var known = _columns.KnownParams.Count + _columns.KnownMetrics.Count;
         _columns.Observe(rows.Select(r => r.Run));
@@ -198,19 +215,20 @@ public sealed partial class ExperimentRuns : IAsyncDisposable
     private async Task RefreshAsync()
     {
         if (_window is not { } window || _experiment is not { } experiment) return;
+        // The refresh belongs to the latest search: opening another cancels it, and it changes nothing once its table is gone.
+        var load = _load.Token;
         try
         {
-            var refreshed = await window.RefreshLiveAsync(_shown.Start, _shown.Count, Lifetime);
-            var now = await Runs.GetExperimentAsync(_workspaceId, experiment.Name, Lifetime);
+            var refreshed = await window.RefreshLiveAsync(_shown.Start, _shown.Count, load);
+            var now = await Runs.GetExperimentAsync(_workspaceId, experiment.Name, load);
             var grew = now.RunCount != experiment.RunCount;
-            if (grew)
-            {
-                _experiment = now;
-                _latestTotal = await window.CountAsync(Lifetime);
-            }
+            var latestTotal = grew ? await window.CountAsync(load) : _latestTotal;
+            if (!_load.IsCurrent(load) || !ReferenceEquals(window, _window)) return;
+            (_experiment, _latestTotal) = (grew ? now : experiment, latestTotal);
             if (refreshed > 0 || grew) StateHasChanged();
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (OperationCanceledException) when (load.IsCancellationRequested) { }
+        catch (Exception e)
         {
             // The next tick tries again; the table keeps what it shows.
             LogRefreshFailed(Logger, e, experiment.Name);
@@ -221,6 +239,7 @@ public sealed partial class ExperimentRuns : IAsyncDisposable
     {
         // Cancelled, not disposed: a refresh or a read still finishing may look at the token.
         _lifetime.Cancel();
+        _load.Dispose();
         return ValueTask.CompletedTask;
     }
 

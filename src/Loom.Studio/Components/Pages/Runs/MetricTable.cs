@@ -55,7 +55,7 @@ public sealed record MetricTable(IReadOnlyList<string> Columns, IReadOnlyList<IR
         var height = columns.Count == 0 ? 0 : columns.Max(c => c.Values.Count);
         var table = Enumerable.Range(0, height)
             .Select(i => (IReadOnlyList<string>)columns.Select(c => i < c.Values.Count ? c.Values[i] : "").ToList()).ToList();
-        var note = loggedCount > 1 ? $"The table logged at step {latest.Step} (the latest read of {loggedCount:N0})." : null;
+        var note = loggedCount > 1 ? $"The table logged at step {latest.Step} (the latest of {loggedCount:N0} logged)." : null;
         return new MetricTable(columns.Select(c => c.Name).ToList(), table, note);
     }
 
