@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Text;
 using Loom.Contracts;
 
 namespace Loom.Benchmarks;
@@ -18,7 +16,7 @@ public static class HistoryBenchmark
         var watch = Stopwatch.StartNew();
         const int batch = 10_000;
         for (var first = 0; first < points; first += batch)
-            await api.SendAsync(BenchApi.MetricsPath(run), Body(first, Math.Min(batch, points - first)), null, cancellationToken);
+            await api.SendAsync(BenchApi.MetricsPath(run), DecayingCurve.Batch("h", first, Math.Min(batch, points - first)), null, cancellationToken);
         var logTime = watch.Elapsed;
 
         var full = $"{BenchApi.MetricsPath(run)}/h/history";
@@ -30,19 +28,5 @@ public static class HistoryBenchmark
         if (history.Count != points) throw new InvalidOperationException($"The history counts {history.Count:N0} points of {points:N0}.");
         if (history.Points.Count > MaxPoints) throw new InvalidOperationException($"maxPoints={MaxPoints} returned {history.Points.Count} points.");
         return new Result(points, logTime, fullMs, fullBytes, sampledMs, sampledBytes, history.Points.Count);
-    }
-
-    /// <summary>A noisy decaying curve, so the downsampler's min/max buckets have real work.</summary>
-    private static byte[] Body(int first, int count)
-    {
-        var text = new StringBuilder(count * 48).Append("{\"points\":[");
-        for (var i = 0; i < count; i++)
-        {
-            var step = first + i;
-            var value = 1.0 / (1 + step * 1e-4) + PointPlan.ValueOf(step, 3) * 0.05;
-            if (i > 0) text.Append(',');
-            text.Append(CultureInfo.InvariantCulture, $"{{\"name\":\"h\",\"value\":{value:R},\"step\":{step}}}");
-        }
-        return BenchApi.Utf8(text.Append("]}").ToString());
     }
 }

@@ -65,7 +65,7 @@ public sealed class StudioSeeder(BenchServer server)
         var run = await server.Api.CreateRunAsync(new CreateRunRequest("studio-long", DisplayName: "long-training"), cancellationToken);
         const int batch = 10_000;
         for (var first = 0; first < points; first += batch)
-            await server.Api.SendAsync(BenchApi.MetricsPath(run.Id), Body(first, Math.Min(batch, points - first)), $"long-{first}", cancellationToken);
+            await server.Api.SendAsync(BenchApi.MetricsPath(run.Id), DecayingCurve.Batch(LongMetric, first, Math.Min(batch, points - first)), $"long-{first}", cancellationToken);
         var history = await server.Api.GetAsync<MetricHistory>($"{BenchApi.MetricsPath(run.Id)}/{LongMetric}/history?maxPoints=10", cancellationToken);
         if (history.Count != points) throw new InvalidOperationException($"The long metric holds {history.Count:N0} points of {points:N0}.");
         return run.Id;
@@ -78,19 +78,5 @@ public sealed class StudioSeeder(BenchServer server)
         series.Values.Add(value);
         series.TimesMs.Add(ms);
         return series;
-    }
-
-    /// <summary>A noisy decaying training loss, so a downsampled chart has real spikes to keep.</summary>
-    private static byte[] Body(int first, int count)
-    {
-        var text = new StringBuilder(count * 48).Append("{\"points\":[");
-        for (var i = 0; i < count; i++)
-        {
-            var step = first + i;
-            var value = 1.0 / (1 + step * 1e-4) + PointPlan.ValueOf(step, 3) * 0.05;
-            if (i > 0) text.Append(',');
-            text.Append(CultureInfo.InvariantCulture, $"{{\"name\":\"{LongMetric}\",\"value\":{value:R},\"step\":{step}}}");
-        }
-        return BenchApi.Utf8(text.Append("]}").ToString());
     }
 }
