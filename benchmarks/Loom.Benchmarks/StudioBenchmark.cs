@@ -66,7 +66,7 @@ public static class StudioBenchmark
         }, $"{note}; newest first, so the last row is the first run created; the block is found by skipping sort keys, not by reading the runs before it");
 
         await RowAsync(table, $"Run page: navigation to chart trace ({LongMetricPoints / 1_000_000}M-point metric)",
-            () => timings.ChartAsync($"/runs/{longRun}"),
+            () => timings.ChartAsync($"/runs/{longRun}?tab=metrics"),
             $"median of {Repeats} after 1 warm-up; until .js-plotly-plot .scatterlayer .trace is painted");
 
     }
