@@ -15,6 +15,7 @@ using Loom.Store;
 using Loom.Store.Postgres;
 using Loom.Store.Sqlite;
 using Loom.Studio;
+using Loom.Studio.Session;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http.Features;
@@ -143,6 +144,7 @@ public static class LoomServer
         app.Services.GetRequiredService<LoomDatabase>().MigrateAsync(CancellationToken.None).GetAwaiter().GetResult();
         app.UseApiProblems();
         app.UseDotSegmentGuard();
+        app.UseStudioNotFound();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseTokenScopes();

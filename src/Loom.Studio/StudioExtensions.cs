@@ -28,7 +28,6 @@ public static class StudioExtensions
         services.AddScoped<AuthenticationStateProvider, StudioAuthenticationStateProvider>();
         services.AddMudServices();
         services.AddScoped<StudioSession>();
-        services.Configure<RouteOptions>(o => o.SetParameterPolicy<StudioPathConstraint>(StudioPathConstraint.Name));
         StudioAuthentication.Add(services);
         return services;
     }
@@ -45,9 +44,6 @@ public static class StudioExtensions
             .AddInteractiveServerRenderMode()
             .RequireAuthorization(StudioAuthentication.Policy);
         app.MapGet("/", () => TypedResults.Redirect("/experiments")).ExcludeFromDescription().AllowAnonymous();
-        // A typed or stale address outside the API shows the Studio's own "nothing here" page, not a bare 401 or 404.
-        app.MapFallback($"{{**path:nonfile:{StudioPathConstraint.Name}}}", (string path) => TypedResults.Redirect($"/not-found?path={Uri.EscapeDataString("/" + path)}"))
-            .RequireAuthorization(StudioAuthentication.Policy);
         return app;
     }
 }

@@ -99,7 +99,9 @@ public sealed class StudioSigninTests
         pageLoad.Headers.Accept.ParseAdd("text/html");
         var unknownPage = await anonymous.SendAsync(pageLoad);
         Assert.Equal(HttpStatusCode.Redirect, unknownPage.StatusCode);
-        Assert.Equal("/signin", unknownPage.Headers.Location!.AbsolutePath);
+        Assert.Equal("/not-found?path=%2Fno-such-page", unknownPage.Headers.Location!.OriginalString);
+        var notFound = await anonymous.GetAsync("/not-found?path=%2Fno-such-page");
+        Assert.Equal("/signin", notFound.Headers.Location!.AbsolutePath);
 
         using var withToken = server.NewHttp(server.AdminToken);
         var unknownApi = await withToken.GetAsync("/api/v1/no-such-call");
