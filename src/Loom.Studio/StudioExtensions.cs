@@ -39,7 +39,6 @@ public static class StudioExtensions
         app.MapStaticAssets().AllowAnonymous();
         app.MapStudioSession();
         app.MapStudioDownloads();
-        app.MapStudioModelDownloads();
         app.MapRazorComponents<App>()
             .AddInteractiveServerRenderMode()
             .RequireAuthorization(StudioAuthentication.Policy);

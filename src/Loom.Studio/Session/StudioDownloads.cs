@@ -1,6 +1,7 @@
 using Loom.Contracts;
 using Loom.Core.Common;
 using Loom.Core.Execution;
+using Loom.Core.Registry;
 using Loom.Core.Snapshots;
 using Loom.Core.Tracking;
 using Loom.Core.Workspaces;
@@ -13,7 +14,7 @@ namespace Loom.Studio.Session;
 
 /// <summary>
 /// Files a browser fetches from the Studio with its session cookie (the REST API wants a bearer token, which the
-/// browser never holds): a run's artifacts, logs and snapshot. Each call checks the user's role in the workspace named
+/// browser never holds): a run's artifacts, logs and snapshot, and a model version's zip. Each call checks the user's role in the workspace named
 /// in the address and streams the file through the same services as the REST API.
 /// </summary>
 public static class StudioDownloads
@@ -28,8 +29,14 @@ public static class StudioDownloads
         run.MapGet("/logs/{**file}", DownloadLog);
         run.MapGet("/snapshot.zip", DownloadSnapshotZip);
         run.MapGet("/snapshot/{**path}", DownloadSnapshotFile);
+        app.MapGet(Prefix + "/{ws}/models/{name}/versions/{version}/zip", DownloadModelZip)
+            .ExcludeFromDescription().RequireAuthorization(StudioAuthentication.Policy);
         return app;
     }
+
+    /// <summary>The zip of a model version's files, the same as the REST API's <c>.../models/{name}/versions/{version}/zip</c>.</summary>
+    public static string ModelZipUrl(string workspace, string name, int version) =>
+        $"{Prefix}/{Uri.EscapeDataString(workspace)}/models/{Uri.EscapeDataString(name)}/versions/{version}/zip";
 
     public static string ArtifactUrl(string workspace, string runId, string path) => $"{RunUrl(workspace, runId)}/artifacts/{EscapePath(path)}";
     public static string LogUrl(string workspace, string runId, string file) => $"{RunUrl(workspace, runId)}/logs/{EscapePath(file)}";
@@ -90,6 +97,15 @@ public static class StudioDownloads
         var run = await runs.GetAsync(workspaceId, runId, cancellationToken);
         return run.Properties.GetValueOrDefault(SubmissionService.SnapshotProperty)
             ?? throw new LoomException(ErrorCodes.SnapshotNotFound, $"Run '{runId}' has no code snapshot: only submitted runs keep one.");
+    }
+
+    public static async Task<PushStreamHttpResult> DownloadModelZip(HttpContext context, string ws, string name, string version,
+        WorkspaceService workspaces, ModelService models, CancellationToken cancellationToken)
+    {
+        var scope = await workspaces.AuthorizeAsync(context.User, ws, Role.Reader, cancellationToken);
+        // Resolved before streaming starts so an unknown model is still a 404 problem.
+        var model = await models.GetAsync(scope.Id, name, version, cancellationToken);
+        return TypedResults.Stream(body => models.WriteZipAsync(model.Files, body, cancellationToken), "application/zip", $"{model.Name}-{model.Version}.zip");
     }
 
     // Runs write these files, so they are not trusted as pages of the Studio's origin: never sniffed, never run as a document.

@@ -110,7 +110,7 @@ public sealed class EndpointPageBrowserTests : IDisposable
         await Expect(page.Locator(".loom-endpoints")).ToContainTextAsync("blue 80%");
         await StudioBrowser.ScreenshotAsync(page, "endpoints");
 
-        var missing = await page.APIRequest.GetAsync("/studio/models/linear/versions/9/zip");
+        var missing = await page.APIRequest.GetAsync("/studio/download/default/models/linear/versions/9/zip");
         Assert.Equal(404, missing.Status);
         Assert.Contains("linear:9", await missing.TextAsync());
     }

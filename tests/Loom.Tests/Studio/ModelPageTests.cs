@@ -101,7 +101,7 @@ public sealed class ModelPageTests : StudioComponentTest, IDisposable
         Assert.Contains("sklearn 1.2.1", older.TextContent);
         Assert.Contains("2 files, 2.0 KB", older.TextContent);
         var zip = versions[0].QuerySelectorAll("a").Single(a => a.TextContent.Contains("Zip"));
-        Assert.Equal($"/studio/models/iris/versions/{second.Version}/zip?workspace=default", zip.GetAttribute("href"));
+        Assert.Equal($"/studio/download/default/models/iris/versions/{second.Version}/zip", zip.GetAttribute("href"));
         Assert.Equal("iris-2.zip", zip.GetAttribute("download"));
 
         // The latest version's files are open; an older one's open on a click.
@@ -178,12 +178,12 @@ public sealed class ModelPageTests : StudioComponentTest, IDisposable
     {
         await RegisterFileAsync("iris", "model.pkl", "weights"u8.ToArray());
         using var anonymous = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = Server.Url };
-        var response = await anonymous.GetAsync("/studio/models/iris/versions/1/zip");
+        var response = await anonymous.GetAsync("/studio/download/default/models/iris/versions/1/zip");
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal("/signin", response.Headers.Location!.AbsolutePath);
         // A bearer token is the API's credential, not the Studio's.
         anonymous.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Server.AdminToken);
-        var bearer = await anonymous.GetAsync("/studio/models/iris/versions/1/zip");
+        var bearer = await anonymous.GetAsync("/studio/download/default/models/iris/versions/1/zip");
         Assert.Equal(HttpStatusCode.Redirect, bearer.StatusCode);
     }
 }

@@ -20,7 +20,7 @@ public sealed partial class ExperimentRuns : IAsyncDisposable
     public const int RowHeight = 40;
     public const int MaxCompared = 10;
 
-    private readonly CancellationTokenSource _lifetime = new();
+    private Poller? _poller;
     private readonly LatestLoad _load = new();
     private readonly List<string> _selected = [];
     private long _workspaceId;
@@ -51,13 +51,12 @@ public sealed partial class ExperimentRuns : IAsyncDisposable
     /// <summary>How often runs that have not ended are read again.</summary>
     [Parameter] public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromSeconds(5);
 
-    private CancellationToken Lifetime => _lifetime.Token;
     private RunSearch Search => new(Name, Filter, OrderBy, IncludeChildren);
     private bool Filtered => !string.IsNullOrWhiteSpace(Filter);
     private IReadOnlyList<SortKey> Order => _window?.Search.Order ?? [];
     private bool CanCompare => _selected.Count is >= 2 and <= MaxCompared;
 
-    protected override void OnInitialized() => _ = PollAsync();
+    protected override void OnInitialized() => _poller = Poller.Start(RefreshInterval, Time, _ => InvokeAsync(RefreshAsync));
 
     protected override async Task OnParametersSetAsync()
     {
@@ -200,17 +199,6 @@ public sealed partial class ExperimentRuns : IAsyncDisposable
     private void Compare() =>
         Navigation.NavigateTo("/compare?runs=" + string.Join(',', _selected.Select(Uri.EscapeDataString)));
 
-    private async Task PollAsync()
-    {
-        try
-        {
-            using var timer = new PeriodicTimer(RefreshInterval);
-            while (await timer.WaitForNextTickAsync(Lifetime))
-                await InvokeAsync(RefreshAsync);
-        }
-        catch (OperationCanceledException) { }
-    }
-
     /// <summary>Reads again the live runs in view and the experiment's run count; the table keeps its scroll, sort and rows.</summary>
     private async Task RefreshAsync()
     {
@@ -237,8 +225,7 @@ public sealed partial class ExperimentRuns : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
-        // Cancelled, not disposed: a refresh or a read still finishing may look at the token.
-        _lifetime.Cancel();
+        _poller?.Dispose();
         _load.Dispose();
         return ValueTask.CompletedTask;
     }

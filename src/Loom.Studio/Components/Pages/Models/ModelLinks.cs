@@ -13,7 +13,7 @@ public static class ModelLinks
 
     /// <summary>The zip of a version's files, served to the browser's Studio session for the workspace named.</summary>
     public static string Zip(string workspace, ModelDto model) =>
-        $"/studio/models/{Uri.EscapeDataString(model.Name)}/versions/{model.Version}/zip?workspace={Uri.EscapeDataString(workspace)}";
+        Session.StudioDownloads.ModelZipUrl(workspace, model.Name, model.Version);
 
     /// <summary>The framework and its version, as one label.</summary>
     public static string Framework(ModelDto model) => (model.Framework, model.FrameworkVersion) switch
