@@ -40,7 +40,7 @@ internal sealed class ServerCommand : Command
         Description = "Once started, train the iris sample on a local compute target, deploy it as endpoint iris-demo and print how to call it",
     };
 
-    public ServerCommand() : base("server", "Run the Loom server (REST API) in this process")
+    public ServerCommand() : base("server", "Run the Loom server (REST API and the Studio) in this process")
     {
         Options.Add(data);
         Options.Add(urls);
